@@ -1,0 +1,111 @@
+"""Reading settings from the environment, failing with one clear line.
+
+django-environ parses; this wrapper turns every missing or malformed value into
+`SystemExit("tcloud: setting NAME ...")`, so start-up stops with one line that
+names the setting instead of a traceback.
+"""
+
+from __future__ import annotations
+
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+import environ
+
+_SQLITE_DEMO = "sqlite:///{path}"
+_INSECURE_DEMO_KEY = "demo-only-" + "x" * 50
+
+
+class ConfigError(SystemExit):
+    """Start-up stops; the message is the one line shown."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        self.setting = name
+        super().__init__(f"tcloud: setting {name} {problem}")
+
+
+class Config:
+    def __init__(self, base_dir: Path) -> None:
+        self.base_dir = base_dir
+        self.env = environ.Env()
+
+    def _raw(self, name: str) -> str | None:
+        value = self.env.str(name, default=None)
+        if value is None or value.strip() == "":
+            return None
+        return value.strip()
+
+    def str(self, name: str, *, default: str) -> str:
+        return self._raw(name) or default
+
+    def bool(self, name: str, *, default: bool) -> bool:
+        raw = self._raw(name)
+        if raw is None:
+            return default
+        lowered = raw.lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off"}:
+            return False
+        raise ConfigError(name, f"must be true or false, not {raw!r}")
+
+    def list(self, name: str, *, default: list[str] | None) -> list[str]:
+        raw = self._raw(name)
+        if raw is None:
+            if default is None:
+                raise ConfigError(name, "is required when DEBUG is off (comma-separated)")
+            return default
+        return [item.strip() for item in raw.split(",") if item.strip()]
+
+    def secret_key(self, *, debug: bool) -> str:
+        raw = self._raw("SECRET_KEY")
+        if raw is None:
+            if debug:
+                return _INSECURE_DEMO_KEY
+            raise ConfigError("SECRET_KEY", "is required when DEBUG is off")
+        if not debug and (len(raw) < 50 or len(set(raw)) < 5):
+            raise ConfigError("SECRET_KEY", "must be at least 50 varied characters")
+        return raw
+
+    def database(self, name: str, *, required: bool) -> dict:
+        raw = self._raw(name)
+        if raw is None:
+            if required:
+                raise ConfigError(name, "is required when DEBUG is off (postgres://...)")
+            raw = _SQLITE_DEMO.format(path=self.base_dir / "db.sqlite3")
+        scheme = urlparse(raw).scheme
+        if scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
+            raise ConfigError(name, f"must be a postgres:// or sqlite:// URL, not {raw!r}")
+        try:
+            parsed = environ.Env.db_url_config(raw)
+        except Exception as exc:  # noqa: BLE001 - any parse failure is a config error
+            raise ConfigError(name, f"is malformed: {exc}") from None
+        if scheme != "sqlite" and not parsed.get("NAME"):
+            raise ConfigError(name, "names no database (postgres://user@host:5432/NAME)")
+        return parsed
+
+    def url(self, name: str, *, schemes: tuple[str, ...], required: bool) -> str | None:
+        raw = self._raw(name)
+        if raw is None:
+            if required:
+                raise ConfigError(name, "is required when DEBUG is off")
+            return None
+        parsed = urlparse(raw)
+        if parsed.scheme not in schemes or not parsed.hostname:
+            wanted = " or ".join(f"{s}://" for s in schemes)
+            raise ConfigError(name, f"must be a {wanted} URL with a host, not {raw!r}")
+        try:
+            parsed.port  # noqa: B018 - raises on a bad port
+        except ValueError:
+            raise ConfigError(name, f"has a bad port: {raw!r}") from None
+        return raw
+
+    def email(self, name: str, *, default: str) -> dict:
+        raw = self._raw(name) or default
+        try:
+            return environ.Env.email_url_config(raw)
+        except Exception as exc:  # noqa: BLE001
+            raise ConfigError(name, f"is malformed: {exc}") from None
+
+

@@ -1,0 +1,28 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CalendarDay(models.Model):
+    """A day staff set apart from Taiwan's national calendar (RULES O8).
+
+    `closed` days (typhoon days, other closures) are not business days even when
+    the national calendar says they are; `working` days are business days even
+    when it says they are not.
+    """
+
+    class Kind(models.TextChoices):
+        CLOSED = "closed", _("Closed (e.g. typhoon day)")
+        WORKING = "working", _("Extra working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=200)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days (typhoon days and extra working days)")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}: {self.reason}"

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from tcloud import views
+
+handler403 = "tcloud.views.permission_denied"
+handler404 = "tcloud.views.page_not_found"
+handler500 = "tcloud.views.server_error"
+
+urlpatterns = [
+    path("", views.landing, name="home"),
+    path("me/", views.member_home, name="member_home"),
+    path("vendor/", views.vendor_home, name="vendor_home"),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("tcloud.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Unknown API paths answer in the API's JSON error format, DEBUG or not.
+    re_path(r"^api/", views.page_not_found),
+]
+
+if settings.DEBUG:
+    # Uploaded files only; static files are served by whitenoise.
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,53 @@
+"""A real Celery worker against Redis runs the beat task end to end."""
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from tcloud import tasks
+from tcloud.celery import app
+from tcloud.models import CalendarDay
+from tests.sweeps import MARK
+
+
+@pytest.fixture
+def real_worker(settings, transactional_db):
+    settings.TCLOUD_SWEEPS = ["tests.sweeps.mark_sweep"]
+    saved = {k: app.conf[k] for k in ("task_always_eager", "result_backend")}
+    app.conf.task_always_eager = False
+    app.conf.result_backend = settings.REDIS_URL
+    app.control.purge()
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield
+    finally:
+        app.conf.update(saved)
+
+
+@pytest.mark.worker
+def test_worker_runs_a_task_over_the_redis_broker(real_worker):
+    assert app.conf.broker_url.startswith("redis://")
+    assert tasks.ping.delay(41).get(timeout=20) == 42
+
+
+@pytest.mark.worker
+def test_worker_runs_the_beat_deadline_sweep_task(real_worker):
+    tasks.run_deadlines.delay()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not CalendarDay.objects.filter(date=MARK).exists():
+        time.sleep(0.2)
+    assert CalendarDay.objects.filter(date=MARK).exists()
+
+
+def test_beat_schedule_runs_the_deadline_sweep_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["run-deadlines"]
+    assert entry["task"] == tasks.run_deadlines.name
+    assert entry["schedule"].run_every.total_seconds() == 60
+
+
+def test_celery_is_configured_for_json_late_acks_and_time_limits():
+    assert app.conf.task_serializer == "json"
+    assert app.conf.accept_content == ["json"]
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_time_limit and app.conf.task_soft_time_limit
