@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from catalog import api as catalog_api
 from tcloud.api.auth import TokenView
@@ -8,4 +8,7 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("categories/", catalog_api.CategoryList.as_view(), name="categories"),
+    path("", include("members.api_urls")),
+    path("", include("points.api_urls")),
+    path("", include("catalog.api_urls")),
 ]

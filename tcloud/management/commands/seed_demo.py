@@ -7,6 +7,7 @@ features add their data here (plans, points, orders).
 from __future__ import annotations
 
 import datetime as dt
+from importlib import import_module
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
@@ -61,8 +62,9 @@ class Command(BaseCommand):
             self._user(
                 f"member{n:04d}@demo.test", "member", business=business, password_hash=password_hash
             )
-        if plans:
-            self.stderr.write("--plans: plans arrive with the catalog feature; none created.")
+        # Each app adds its own demo data, in dependency order.
+        for app in ("members", "catalog", "points"):
+            import_module(f"{app}.demo").seed(command=self, members=members, plans=plans)
 
         self.stdout.write(self.style.SUCCESS(f"Program {program}: open {program.opens_on} to {program.closes_on}"))
         self.stdout.write(f"{Category.objects.count()} categories, {User.objects.count()} users")

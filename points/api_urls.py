@@ -1,0 +1,5 @@
+"""API endpoints of the points app (included under /api/v1/ by tcloud/api/urls.py)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Pages of the points app (included at the site root by tcloud/urls.py)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
