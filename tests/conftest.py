@@ -11,7 +11,10 @@ from django.conf import settings
 
 from tests import factories
 
-HOW_TO_GET_SERVICES = "start them with `docker compose up -d db redis`"
+HOW_TO_GET_SERVICES = (
+    "start them with `docker compose up -d db redis` (after `cp .env.example .env`) and set "
+    "TEST_DATABASE_URL=postgres://tcloud:$POSTGRES_PASSWORD@127.0.0.1:5432/tcloud"
+)
 
 
 def _answers(url: str, default_port: int) -> bool:
