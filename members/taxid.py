@@ -20,16 +20,22 @@ def tax_id_problem(value: str) -> str | None:
     if not isinstance(value, str) or not value:
         return str(_("Enter the 8-digit tax ID (統一編號)."))
     if not value.isdigit() or not value.isascii():
-        return str(_("A tax ID has digits only; %(value)s has other characters.") % {"value": value})
+        return str(
+            _("A tax ID has digits only; %(value)s has other characters.") % {"value": value}
+        )
     if len(value) != 8:
         return str(
-            _("A tax ID has exactly 8 digits; %(value)s has %(n)s.") % {"value": value, "n": len(value)}
+            _("A tax ID has exactly 8 digits; %(value)s has %(n)s.")
+            % {"value": value, "n": len(value)}
         )
     total = _checksum(value)
     # Divisible by 5 is the rule since 2023; the old rule (by 10) is a subset.
     if total % 5 == 0 or (value[6] == "7" and (total + 1) % 5 == 0):
         return None
-    return str(_("%(value)s is not a valid tax ID: its check digits do not add up. Check for a typo.") % {"value": value})
+    return str(
+        _("%(value)s is not a valid tax ID: its check digits do not add up. Check for a typo.")
+        % {"value": value}
+    )
 
 
 def is_valid_tax_id(value: str) -> bool:

@@ -7,7 +7,6 @@ names the setting instead of a traceback.
 
 from __future__ import annotations
 
-
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -107,5 +106,3 @@ class Config:
             return environ.Env.email_url_config(raw)
         except Exception as exc:  # noqa: BLE001
             raise ConfigError(name, f"is malformed: {exc}") from None
-
-

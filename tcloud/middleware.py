@@ -46,4 +46,6 @@ class LanguageMiddleware:
                 if found := _supported(code):
                     return found
             return settings.LANGUAGE_CODE
-        return _supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)) or settings.LANGUAGE_CODE
+        return (
+            _supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)) or settings.LANGUAGE_CODE
+        )

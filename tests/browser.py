@@ -23,7 +23,9 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk (.ci/run does)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk (.ci/run does)"
+        )
     # Playwright's sync API runs an event loop in this thread; the live server's
     # database work happens in its own thread, so Django's guard is moot here.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -36,7 +36,9 @@ def pytest_configure(config):
     if not _answers(settings.REDIS_URL, 6379):
         missing.append(f"Redis ({settings.REDIS_URL})")
     if missing:
-        pytest.exit(f"tcloud tests need {' and '.join(missing)}: {HOW_TO_GET_SERVICES}", returncode=3)
+        pytest.exit(
+            f"tcloud tests need {' and '.join(missing)}: {HOW_TO_GET_SERVICES}", returncode=3
+        )
 
 
 @pytest.fixture

@@ -74,10 +74,16 @@ def test_with_nothing_set_the_demo_runs_on_sqlite_with_in_process_jobs():
     clean = {k: v for k, v in os.environ.items() if k not in PROD_ENV}
     clean["DJANGO_SETTINGS_MODULE"] = "tcloud.settings"
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=clean,
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "True", "True"], result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "True", "True"], (
+        result.stderr
+    )
 
 
 def test_tests_run_on_postgresql_and_redis():

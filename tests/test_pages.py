@@ -79,7 +79,11 @@ def test_simulator_banner_shows_on_every_page_when_on(client, settings):
 def test_sign_up_verifies_the_email_by_code_and_makes_a_member(client):
     response = client.post(
         "/accounts/signup/",
-        {"email": "new@example.test", "password1": "a-Long-passw0rd!", "password2": "a-Long-passw0rd!"},
+        {
+            "email": "new@example.test",
+            "password1": "a-Long-passw0rd!",
+            "password2": "a-Long-passw0rd!",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(email="new@example.test")
@@ -95,7 +99,11 @@ def test_sign_up_verifies_the_email_by_code_and_makes_a_member(client):
 def test_a_wrong_email_code_does_not_verify(client):
     response = client.post(
         "/accounts/signup/",
-        {"email": "new2@example.test", "password1": "a-Long-passw0rd!", "password2": "a-Long-passw0rd!"},
+        {
+            "email": "new2@example.test",
+            "password1": "a-Long-passw0rd!",
+            "password2": "a-Long-passw0rd!",
+        },
     )
     client.post(response["Location"], {"code": "WRONG1"})
     assert not User.objects.get(email="new2@example.test").emailaddress_set.get().verified

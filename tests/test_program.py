@@ -12,7 +12,9 @@ from points.services import program_create, program_update
 pytestmark = pytest.mark.django_db
 
 
-def test_P1_staff_create_a_program_in_the_admin_with_every_parameter(client, staff_user, categories):
+def test_P1_staff_create_a_program_in_the_admin_with_every_parameter(
+    client, staff_user, categories
+):
     client.force_login(staff_user)
     response = client.post(
         "/admin/points/program/add/",
@@ -74,7 +76,10 @@ def test_P2_the_budget_cannot_drop_below_what_was_granted(program):
 def test_P1_a_program_closes_after_it_opens():
     with pytest.raises(ValidationError):
         program_create(
-            year=120, name="x", opens_on=dt.date(2031, 2, 1), closes_on=dt.date(2031, 1, 1),
+            year=120,
+            name="x",
+            opens_on=dt.date(2031, 2, 1),
+            closes_on=dt.date(2031, 1, 1),
             budget_total=10,
         )
     assert not Program.objects.filter(year=120).exists()
@@ -89,9 +94,21 @@ def test_P3_the_15_categories_exist_with_brochure_names(categories):
     assert migration.CATEGORIES == CATEGORIES  # the migration creates the same 15
     names = list(Category.objects.order_by("position").values_list("name_zh", flat=True))
     assert names == [
-        "進銷存管理", "企業資源規劃(ERP)", "財會管理", "人力資源管理(HR)", "客戶關係管理(CRM)",
-        "雲端辦公協作", "雲端收銀(POS)", "生產管理", "行動支付", "電子發票", "雲端客服",
-        "資訊安全", "開店平台", "碳排計算分析", "能源管理系統(EMS)",
+        "進銷存管理",
+        "企業資源規劃(ERP)",
+        "財會管理",
+        "人力資源管理(HR)",
+        "客戶關係管理(CRM)",
+        "雲端辦公協作",
+        "雲端收銀(POS)",
+        "生產管理",
+        "行動支付",
+        "電子發票",
+        "雲端客服",
+        "資訊安全",
+        "開店平台",
+        "碳排計算分析",
+        "能源管理系統(EMS)",
     ]
 
 
