@@ -25,7 +25,10 @@ class Eligibility:
 def business_points_eligibility(*, business: Business, program) -> Eligibility:
     """The eligibility of `business` for points in `program` (RULES M1-M7).
 
-    The membership feature (issue 3) replaces this body with the eligibility
-    engine; until then every registered business is eligible.
+    Computed live by the eligibility engine (`members.eligibility.evaluate`);
+    codes: not_eligible (M2/M3 or staff rejected), prior_recipient (M7),
+    pending_review (M5). An ineligible member may still buy at full self-pay.
     """
-    return Eligibility(eligible=True)
+    from members.eligibility import evaluate
+
+    return evaluate(business=business, program=program)

@@ -1,11 +1,41 @@
-"""Write paths of the members app: businesses and user accounts."""
+"""Write paths of the members app: businesses, accounts, the registration wizard
+(RULES M6), verification (M5), eligibility lists (M3, M7) and staff review (M5)."""
 
 from __future__ import annotations
 
-from allauth.account.models import EmailAddress
-from django.db import transaction
+import csv
+import datetime as dt
+import hashlib
+import io
+import secrets
 
-from members.models import Business, User
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members import verification as vf
+from members.models import (
+    Business,
+    Consent,
+    EmailCode,
+    ExclusionEntry,
+    MemberEvent,
+    PriorRecipient,
+    RegistrationApplication,
+    User,
+    VerificationChallenge,
+)
+from members.national_id import national_id_problem
+from members.registry import RegistryUnavailable, registry_lookup
+from members.taxid import tax_id_problem
+from tcloud.calendar import business_deadline
+from tcloud.errors import InvalidState, RuleError
 
 
 @transaction.atomic
@@ -50,3 +80,968 @@ def user_create(
         user.save(update_fields=["password"])
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
     return user
+
+
+# --- registration wizard (RULES M6) -------------------------------------------
+
+
+Step = RegistrationApplication.Step
+# The one transition table of the wizard: (step, event) -> next step. The tax
+# ID step creates the application (registration_start), so it starts at
+# VERIFICATION.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (Step.VERIFICATION, "verified"): Step.DECLARATIONS,
+    (Step.DECLARATIONS, "declarations_accepted"): Step.CONSENT,
+    (Step.CONSENT, "consent_given"): Step.ACCOUNT,
+    (Step.ACCOUNT, "account_created"): Step.EMAIL,
+    (Step.EMAIL, "email_confirmed"): Step.DONE,
+}
+# Versions of the texts shown; a new wording gets a new version.
+CONSENT_VERSIONS = {
+    Consent.Kind.DATA_QUERY: "2026-01",
+    Consent.Kind.DECLARATIONS: "2026-01",
+    Consent.Kind.PERSONAL_DATA: "2026-01",
+}
+APPLICATION_LIFETIME = dt.timedelta(days=14)
+EMAIL_CODE_LIFETIME = dt.timedelta(minutes=10)
+MAX_TRIES = 5
+RESEND_AFTER = dt.timedelta(seconds=60)
+MAX_SENDS_PER_HOUR = 5
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _event(
+    *,
+    application=None,
+    business=None,
+    actor=None,
+    event: str,
+    from_state="",
+    to_state="",
+    detail: dict | None = None,
+) -> MemberEvent:
+    return MemberEvent.objects.create(
+        application=application,
+        business=business,
+        actor=actor,
+        event=event,
+        from_state=from_state,
+        to_state=to_state,
+        detail=detail or {},
+    )
+
+
+def _transition(
+    application: RegistrationApplication, event: str, *, actor=None, detail: dict | None = None
+) -> None:
+    target = TRANSITIONS.get((application.step, event))
+    if target is None:
+        raise InvalidState(
+            _("This step is not open now; the registration is at “%(step)s”.")
+            % {"step": application.get_step_display()}
+        )
+    source = application.step
+    application.step = target
+    application.save()
+    _event(
+        application=application,
+        actor=actor,
+        event=event,
+        from_state=source,
+        to_state=target,
+        detail=detail,
+    )
+
+
+def _locked(application: RegistrationApplication) -> RegistrationApplication:
+    return RegistrationApplication.objects.select_for_update().get(pk=application.pk)
+
+
+def _throttle(key: str, *, limit: int, seconds: int) -> None:
+    """Rate-limit code sending per client (IP) and per target; cache-backed."""
+    cache_key = f"members:throttle:{key}"
+    cache.add(cache_key, 0, timeout=seconds)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:
+        cache.set(cache_key, 1, timeout=seconds)
+        count = 1
+    if count > limit:
+        raise RuleError(
+            _("Too many codes were requested. Wait a while and try again."), code="throttled"
+        )
+
+
+def _already_registered(tax_id: str, *, exclude_user=None) -> bool:
+    # Only finished registrations count: an account left at the email step
+    # (inactive, cannot sign in) must not block the owner from starting over.
+    users = User.objects.filter(business__tax_id=tax_id, role=User.Role.MEMBER, is_active=True)
+    if exclude_user is not None:
+        users = users.exclude(pk=exclude_user.pk)
+    return users.exists()
+
+
+def registration_resume_get(*, token: str) -> RegistrationApplication | None:
+    """The open application a resume link points to (None when unknown/expired)."""
+    return (
+        RegistrationApplication.objects.filter(
+            resume_token_hash=_hash_token(token), expires_at__gt=timezone.now()
+        )
+        .exclude(step=Step.DONE)
+        .first()
+    )
+
+
+@transaction.atomic
+def registration_start(*, tax_id: str) -> tuple[RegistrationApplication, str]:
+    """Tax ID step (M4, M1): check the ID, look it up, open an application.
+
+    Returns the application and its resume token (shown once, as a link).
+    Refuses a tax ID that already has a member account (nothing is created).
+    """
+    tax_id = (tax_id or "").strip()
+    problem = tax_id_problem(tax_id)
+    if problem:
+        raise ValidationError({"tax_id": [problem]})
+    if _already_registered(tax_id):
+        raise RuleError(
+            _(
+                "Tax ID %(tax_id)s is already registered. Sign in instead, or contact us if that "
+                "was not you."
+            )
+            % {"tax_id": tax_id},
+            code="already_registered",
+        )
+    try:
+        record = registry_lookup(tax_id)
+    except RegistryUnavailable as exc:
+        raise RuleError(
+            _("The business registry cannot be reached right now. Try again later."),
+            code="registry_unavailable",
+        ) from exc
+    if record is None:
+        raise ValidationError(
+            {
+                "tax_id": [
+                    _(
+                        "We found no active business with tax ID %(tax_id)s in the company, "
+                        "business or tax registration records."
+                    )
+                    % {"tax_id": tax_id}
+                ]
+            }
+        )
+    token = secrets.token_urlsafe(24)
+    application = RegistrationApplication.objects.create(
+        tax_id=tax_id,
+        kind=record.kind,
+        registry=record.as_dict(),
+        resume_token_hash=_hash_token(token),
+        expires_at=timezone.now() + APPLICATION_LIFETIME,
+    )
+    _event(
+        application=application,
+        event="started",
+        to_state=application.step,
+        detail={"kind": record.kind, "source": record.source},
+    )
+    return application, token
+
+
+def _subject(application: RegistrationApplication) -> vf.Subject:
+    return vf.Subject(
+        tax_id=application.tax_id,
+        representative_name=application.registry.get("representative", ""),
+        national_id=application.representative_national_id,
+        phone=application.phone,
+    )
+
+
+def _issue_challenge_for(
+    *, challenges, method: str, subject: vf.Subject, ip: str = "", **owner
+) -> tuple[VerificationChallenge, dict]:
+    """A new challenge (code or nonce) of `method` for `owner` (application= or
+    business=), throttled: one a minute, five an hour, twenty an hour per IP."""
+    now = timezone.now()
+    previous = challenges.order_by("-created_at").first()
+    if previous and previous.created_at > now - RESEND_AFTER:
+        wait = int((previous.created_at + RESEND_AFTER - now).total_seconds()) + 1
+        raise RuleError(
+            _("Wait %(n)s seconds before asking for a new code.") % {"n": wait}, code="throttled"
+        )
+    if challenges.filter(created_at__gt=now - dt.timedelta(hours=1)).count() >= MAX_SENDS_PER_HOUR:
+        raise RuleError(
+            _("Too many codes were requested. Wait an hour and try again."), code="throttled"
+        )
+    if ip:
+        _throttle(f"ip:{ip}", limit=20, seconds=3600)
+    # A new challenge ends the previous ones: only the latest code or nonce works.
+    challenges.filter(used_at__isnull=True).update(used_at=now)
+    backend = vf.backend_for(method)
+    challenge = VerificationChallenge(
+        method=method, nonce=secrets.token_urlsafe(32), expires_at=now + backend.lifetime, **owner
+    )
+    info = backend.start(challenge=challenge, subject=subject)
+    challenge.save()
+    return challenge, info
+
+
+def _issue_challenge(
+    *, application: RegistrationApplication, ip: str = ""
+) -> tuple[VerificationChallenge, dict]:
+    return _issue_challenge_for(
+        challenges=application.challenges,
+        method=application.verification_method,
+        subject=_subject(application),
+        ip=ip,
+        application=application,
+    )
+
+
+def _check_latest(
+    *, challenges, subject: vf.Subject, proof: dict
+) -> tuple[VerificationChallenge, vf.VerificationFailed | None, bool]:
+    """Check `proof` against the latest challenge (locked). Returns the challenge,
+    the failure (a wrong proof, to be counted) and whether the simulator passed it.
+    Refusals that count no try (used, replaced, expired, too many) are raised."""
+    challenge = challenges.select_for_update().order_by("-created_at").first()
+    nonce = str((proof or {}).get("challenge") or "")
+    if challenge is None:
+        raise RuleError(_("Start the verification first."), code="no_challenge")
+    if nonce and nonce != challenge.nonce:
+        # A signature over an older challenge: a replay.
+        raise RuleError(
+            _("This challenge was already used or replaced. Start again."), code="challenge_used"
+        )
+    if challenge.used_at:
+        raise RuleError(
+            _("This code or challenge was already used. Ask for a new one."),
+            code="challenge_used",
+        )
+    if challenge.expires_at <= timezone.now():
+        raise RuleError(_("This code or challenge has expired. Ask for a new one."), code="expired")
+    if challenge.attempts >= MAX_TRIES:
+        raise RuleError(_("Too many wrong tries. Ask for a new code."), code="too_many_tries")
+    simulated = bool(
+        settings.VERIFICATION_SIMULATOR and str((proof or {}).get("code", "")) == vf.SIMULATOR_CODE
+    )
+    failure = None
+    if not simulated:
+        try:
+            vf.backend_for(challenge.method).check(
+                challenge=challenge, subject=subject, proof=proof or {}
+            )
+        except vf.VerificationPending:
+            raise
+        except vf.VerificationFailed as exc:
+            failure = exc
+    if failure:
+        challenge.attempts += 1
+        if challenge.attempts >= MAX_TRIES:
+            challenge.used_at = timezone.now()
+    else:
+        challenge.used_at = timezone.now()
+    challenge.save()
+    return challenge, failure, simulated
+
+
+def _raise_counted(challenge: VerificationChallenge, failure: vf.VerificationFailed) -> None:
+    left = MAX_TRIES - challenge.attempts
+    if left > 0 and failure.code == "wrong_code":
+        raise vf.VerificationFailed(
+            failure.message + " " + _("%(n)s tries left.") % {"n": left}, code=failure.code
+        )
+    raise failure
+
+
+@transaction.atomic
+def registration_choose_method(
+    *,
+    application: RegistrationApplication,
+    method: str,
+    national_id: str,
+    phone: str = "",
+    roc_national: bool = False,
+    postpaid: bool = False,
+    ip: str = "",
+) -> tuple[VerificationChallenge, dict]:
+    """Identity step, first half (M5): fix the method and start the check.
+
+    The method is fixed the first time; choosing another later is refused.
+    Returns the challenge and what to show (masked phone, nonce to sign, ...).
+    """
+    application = _locked(application)
+    if application.step != Step.VERIFICATION:
+        raise InvalidState(_("Identity verification is already done."))
+    allowed = vf.methods_for(application.kind)
+    if method not in allowed:
+        raise RuleError(
+            _("This verification method is not available for this kind of business."),
+            code="method_not_allowed",
+        )
+    # A method that already proved this business in another application of the
+    # same tax ID stays fixed too (starting over does not switch it); unverified
+    # attempts do not lock, so a stranger cannot lock someone else's choice.
+    earlier = (
+        RegistrationApplication.objects.filter(
+            tax_id=application.tax_id, verified_at__isnull=False, expires_at__gt=timezone.now()
+        )
+        .exclude(pk=application.pk)
+        .exclude(verification_method=method)
+        .values_list("verification_method", flat=True)
+        .first()
+    )
+    if earlier:
+        raise RuleError(
+            _(
+                "This business was already verified with %(method)s; that method is fixed "
+                "and cannot be switched."
+            )
+            % {"method": vf.method_labels()[earlier]},
+            code="method_locked",
+        )
+    if application.verification_method and application.verification_method != method:
+        raise RuleError(
+            _(
+                "The verification method was fixed when you chose it (%(method)s) and cannot be "
+                "switched."
+            )
+            % {"method": vf.method_labels()[application.verification_method]},
+            code="method_locked",
+        )
+    errors: dict[str, list[str]] = {}
+    national_id = (national_id or "").strip().upper()
+    if method != vf.BUSINESS_CERT or national_id:
+        problem = national_id_problem(national_id)
+        if problem:
+            errors["national_id"] = [problem]
+    if method == vf.PHONE:
+        phone = (phone or "").strip().replace("-", "")
+        if not (len(phone) == 10 and phone.startswith("09") and phone.isdigit()):
+            errors["phone"] = [_("Enter a Taiwan mobile number: 10 digits starting with 09.")]
+        if not roc_national:
+            errors["roc_national"] = [
+                _("Phone verification is only for representatives of ROC nationality.")
+            ]
+        if not postpaid:
+            errors["postpaid"] = [_("Phone verification needs a postpaid (monthly-plan) number.")]
+    if errors:
+        raise ValidationError(errors)
+    first = not application.verification_method
+    application.verification_method = method
+    application.representative_national_id = national_id
+    application.phone = phone if method == vf.PHONE else ""
+    application.save()
+    if first:
+        _event(
+            application=application,
+            event="method_chosen",
+            from_state=application.step,
+            to_state=application.step,
+            detail={"method": method},
+        )
+    return _issue_challenge(application=application, ip=ip)
+
+
+@transaction.atomic
+def registration_resend(
+    *, application: RegistrationApplication, ip: str = ""
+) -> tuple[VerificationChallenge, dict]:
+    """A new code or challenge for the method already chosen (throttled)."""
+    application = _locked(application)
+    if application.step != Step.VERIFICATION or not application.verification_method:
+        raise InvalidState(_("Choose a verification method first."))
+    return _issue_challenge(application=application, ip=ip)
+
+
+def registration_verify(
+    *, application: RegistrationApplication, proof: dict
+) -> RegistrationApplication:
+    """Identity step, second half (M5): check the proof against the latest challenge.
+
+    A wrong code counts a try (at most 5); an expired, used or replaced
+    challenge is refused. Success moves the wizard to the declarations.
+    """
+    with transaction.atomic():
+        application = _locked(application)
+        if application.step != Step.VERIFICATION:
+            raise InvalidState(_("Identity verification is already done."))
+        challenge, failure, simulated = _check_latest(
+            challenges=application.challenges, subject=_subject(application), proof=proof
+        )
+        if failure:
+            _event(
+                application=application,
+                event="verification_failed",
+                from_state=application.step,
+                to_state=application.step,
+                detail={"code": failure.code, "attempt": challenge.attempts},
+            )
+        else:
+            application.verified_at = challenge.used_at
+            _transition(
+                application,
+                "verified",
+                detail={"method": challenge.method, "simulated": bool(simulated)},
+            )
+    if failure:
+        # Raised after the commit so the counted try is kept.
+        _raise_counted(challenge, failure)
+    return application
+
+
+@transaction.atomic
+def registration_accept_declarations(
+    *, application: RegistrationApplication, data_query: bool, declarations: dict[str, bool]
+) -> RegistrationApplication:
+    """Authorise the data query and make the M3 declarations (stored with version/time).
+
+    Every statement is answered; a statement not confirmed is kept as such and
+    makes the business ineligible (it can still buy at full self-pay).
+    """
+    from members.eligibility import DECLARATION_KEYS
+
+    application = _locked(application)
+    if not data_query:
+        raise ValidationError(
+            {
+                "data_query": [
+                    _("We need your authorisation to query the business data to continue.")
+                ]
+            }
+        )
+    answers = {key: bool(declarations.get(key)) for key in DECLARATION_KEYS}
+    _transition(application, "declarations_accepted")
+    application.declarations = answers
+    application.save()
+    now = timezone.now()
+    Consent.objects.create(
+        application=application,
+        kind=Consent.Kind.DATA_QUERY,
+        text_version=CONSENT_VERSIONS[Consent.Kind.DATA_QUERY],
+        accepted_at=now,
+    )
+    Consent.objects.create(
+        application=application,
+        kind=Consent.Kind.DECLARATIONS,
+        text_version=CONSENT_VERSIONS[Consent.Kind.DECLARATIONS],
+        accepted_at=now,
+        answers=answers,
+    )
+    return application
+
+
+@transaction.atomic
+def registration_consent(
+    *, application: RegistrationApplication, personal_data: bool
+) -> RegistrationApplication:
+    """Consent to the collection of personal data (stored with version/time)."""
+    application = _locked(application)
+    if not personal_data:
+        raise ValidationError(
+            {
+                "personal_data": [
+                    _("Registration needs your consent to the collection of personal data.")
+                ]
+            }
+        )
+    _transition(application, "consent_given")
+    Consent.objects.create(
+        application=application,
+        kind=Consent.Kind.PERSONAL_DATA,
+        text_version=CONSENT_VERSIONS[Consent.Kind.PERSONAL_DATA],
+    )
+    return application
+
+
+def _send_email_code(application: RegistrationApplication) -> None:
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    now = timezone.now()
+    application.email_codes.filter(used_at__isnull=True).update(used_at=now)
+    EmailCode.objects.create(
+        application=application,
+        code_hash=vf.code_hash(str(application.pk), code),
+        expires_at=now + EMAIL_CODE_LIFETIME,
+    )
+    email = application.email
+    transaction.on_commit(
+        lambda: send_mail(
+            _("Your tcloud verification code"),
+            _("Your email verification code is %(code)s. It is valid for 10 minutes.")
+            % {"code": code},
+            None,
+            [email],
+        )
+    )
+
+
+@transaction.atomic
+def registration_create_account(
+    *, application: RegistrationApplication, email: str, password: str, name: str, ip: str = ""
+) -> User:
+    """Account step: create the Business and its (inactive) member User.
+
+    The user can sign in only after the email step. The national ID moves from
+    the application to the business (the one place it is kept). A tax ID that
+    got a member meanwhile is refused and nothing is created.
+    """
+    application = _locked(application)
+    if application.step != Step.ACCOUNT:
+        raise InvalidState(_("The account step is not open now."))
+    email = (email or "").strip().lower()
+    errors: dict[str, list[str]] = {}
+    if not email or "@" not in email:
+        errors["email"] = [_("Enter a valid email address.")]
+    elif (
+        User.objects.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exists()
+    ):
+        errors["email"] = [
+            _("This email address already has an account. Use another one or sign in.")
+        ]
+    if not (name or "").strip():
+        errors["name"] = [_("Enter the name of the contact person.")]
+    try:
+        password_validation.validate_password(password, User(email=email, name=name))
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    if _already_registered(application.tax_id):
+        raise RuleError(
+            _("Tax ID %(tax_id)s is already registered.") % {"tax_id": application.tax_id},
+            code="already_registered",
+        )
+    record = application.registry
+    business = Business.objects.select_for_update().filter(tax_id=application.tax_id).first()
+    if business is None:
+        business = business_create(
+            tax_id=application.tax_id, name=record["name"], kind=application.kind
+        )
+    business.name = record["name"]
+    business.kind = application.kind
+    business.representative_name = record.get("representative", "")
+    business.representative_national_id = application.representative_national_id
+    business.representative_phone = application.phone
+    business.paid_in_capital = record.get("paid_in_capital")
+    business.employee_count = record.get("employee_count")
+    business.foreign_branch = bool(record.get("foreign_branch"))
+    business.domestic_branch = bool(record.get("domestic_branch"))
+    business.registry_source = record.get("source", "")
+    business.verification_method = application.verification_method
+    business.verified_at = application.verified_at
+    business.declarations = application.declarations
+    if application.kind == Business.Kind.TAX_REGISTERED:
+        business.review_status = Business.Review.PENDING
+    business.save()
+    try:
+        with transaction.atomic():
+            user = user_create(
+                email=email,
+                password=password,
+                role=User.Role.MEMBER,
+                name=name.strip(),
+                business=business,
+            )
+    except IntegrityError as exc:
+        raise ValidationError({"email": [_("This email address already has an account.")]}) from exc
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    application.user = user
+    application.business = business
+    application.email = email
+    application.representative_national_id = ""  # kept on the business only
+    _transition(application, "account_created", actor=user)
+    Consent.objects.filter(application=application).update(business=business)
+    if ip:
+        _throttle(f"email-ip:{ip}", limit=20, seconds=3600)
+    _send_email_code(application)
+    return user
+
+
+@transaction.atomic
+def registration_change_email(
+    *, application: RegistrationApplication, email: str, ip: str = ""
+) -> None:
+    """Email step: correct a mistyped address (the account is still inactive)
+    and send a new code there."""
+    application = _locked(application)
+    if application.step != Step.EMAIL:
+        raise InvalidState(_("The email step is not open now."))
+    email = (email or "").strip().lower()
+    user = application.user
+    if not email or "@" not in email:
+        raise ValidationError({"email": [_("Enter a valid email address.")]})
+    if (
+        User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exclude(user=user).exists()
+    ):
+        raise ValidationError(
+            {"email": [_("This email address already has an account. Use another one or sign in.")]}
+        )
+    previous = application.email
+    user.email = email
+    user.save(update_fields=["email"])
+    EmailAddress.objects.filter(user=user).update(email=email, verified=False)
+    application.email = email
+    application.save(update_fields=["email", "updated_at"])
+    _event(
+        application=application,
+        actor=user,
+        event="email_changed",
+        from_state=application.step,
+        to_state=application.step,
+        detail={"from": previous, "to": email},
+    )
+    if ip:
+        _throttle(f"email-ip:{ip}", limit=20, seconds=3600)
+    _send_email_code(application)
+
+
+@transaction.atomic
+def registration_resend_email_code(*, application: RegistrationApplication, ip: str = "") -> None:
+    """Another email code (throttled: one a minute, five an hour)."""
+    application = _locked(application)
+    if application.step != Step.EMAIL:
+        raise InvalidState(_("The email step is not open now."))
+    now = timezone.now()
+    latest = application.email_codes.order_by("-created_at").first()
+    if latest and latest.created_at > now - RESEND_AFTER:
+        wait = int((latest.created_at + RESEND_AFTER - now).total_seconds()) + 1
+        raise RuleError(
+            _("Wait %(n)s seconds before asking for a new code.") % {"n": wait}, code="throttled"
+        )
+    if (
+        application.email_codes.filter(created_at__gt=now - dt.timedelta(hours=1)).count()
+        >= MAX_SENDS_PER_HOUR
+    ):
+        raise RuleError(
+            _("Too many codes were requested. Wait an hour and try again."), code="throttled"
+        )
+    if ip:
+        _throttle(f"email-ip:{ip}", limit=20, seconds=3600)
+    _send_email_code(application)
+
+
+def registration_confirm_email(*, application: RegistrationApplication, code: str) -> User:
+    """Email step: the code makes the member active (and able to sign in)."""
+    with transaction.atomic():
+        application = _locked(application)
+        if application.step != Step.EMAIL:
+            raise InvalidState(_("The email step is not open now."))
+        email_code = application.email_codes.select_for_update().order_by("-created_at").first()
+        if email_code is None or email_code.used_at:
+            raise RuleError(
+                _("This code was already used or replaced. Ask for a new one."),
+                code="challenge_used",
+            )
+        if email_code.expires_at <= timezone.now():
+            raise RuleError(_("This code has expired. Ask for a new one."), code="expired")
+        Business.objects.select_for_update().filter(pk=application.business_id).first()
+        if _already_registered(application.tax_id, exclude_user=application.user):
+            raise RuleError(
+                _("Tax ID %(tax_id)s was registered meanwhile by another account.")
+                % {"tax_id": application.tax_id},
+                code="already_registered",
+            )
+        ok = vf.code_hash(str(application.pk), (code or "").strip()) == email_code.code_hash
+        if not ok:
+            email_code.attempts += 1
+            if email_code.attempts >= MAX_TRIES:
+                email_code.used_at = timezone.now()
+            email_code.save()
+        else:
+            email_code.used_at = timezone.now()
+            email_code.save()
+            user = application.user
+            user.is_active = True
+            user.save(update_fields=["is_active"])
+            EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
+            _transition(application, "email_confirmed", actor=user)
+            business = application.business
+            if business.review_status == Business.Review.PENDING:
+                business.review_due_at = business_deadline(timezone.now(), 1)
+                business.save(update_fields=["review_due_at"])
+                _event(
+                    business=business,
+                    actor=user,
+                    event="review_requested",
+                    to_state="pending",
+                    detail={"due": business.review_due_at.isoformat()},
+                )
+            business_eligibility_refresh(business=business)
+    if not ok:
+        left = MAX_TRIES - email_code.attempts
+        raise RuleError(
+            _("That code is not right. %(n)s tries left.") % {"n": left}, code="wrong_code"
+        )
+    return user
+
+
+# --- eligibility and staff review (M2, M3, M5, M7) -----------------------------
+
+
+@transaction.atomic
+def business_eligibility_refresh(*, business: Business, program=None):
+    """Store the eligibility result and its reasons on the business (shown to the member)."""
+    from members.eligibility import evaluate
+    from points.selectors import program_current
+
+    program = program or program_current()
+    result = evaluate(business=business, program=program)
+    Business.objects.filter(pk=business.pk).update(
+        eligible=result.eligible,
+        eligibility_code=result.code or "",
+        eligibility_reasons=[str(r) for r in result.reasons],
+        eligibility_checked_at=timezone.now(),
+    )
+    business.eligible, business.eligibility_code = result.eligible, result.code or ""
+    business.eligibility_reasons = [str(r) for r in result.reasons]
+    return result
+
+
+@transaction.atomic
+def business_review_decide(
+    *, business: Business, actor: User, approve: bool, reason: str = ""
+) -> Business:
+    """Staff approve or reject a tax-registered business's qualification (M5).
+
+    A rejection needs a reason. The member is emailed either way, after commit.
+    """
+    business = Business.objects.select_for_update().get(pk=business.pk)
+    if business.review_status != Business.Review.PENDING:
+        raise InvalidState(_("This business is not waiting for a review."))
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationError(
+            {"review_reason": [_("Give the reason for the rejection; the member reads it.")]}
+        )
+    target = Business.Review.APPROVED if approve else Business.Review.REJECTED
+    business.review_status = target
+    business.review_reason = reason
+    business.reviewed_by = actor
+    business.reviewed_at = timezone.now()
+    business.save()
+    _event(
+        business=business,
+        actor=actor,
+        event="review_approved" if approve else "review_rejected",
+        from_state=Business.Review.PENDING,
+        to_state=target,
+        detail={"reason": reason},
+    )
+    business_eligibility_refresh(business=business)
+    recipients = list(business.users.filter(role=User.Role.MEMBER).values_list("email", flat=True))
+    if approve:
+        subject = _("Your business is confirmed")
+        body = _(
+            "Staff confirmed the qualification of %(name)s. You can now complete the "
+            "self-assessment and receive points."
+        ) % {"name": business.name}
+    else:
+        subject = _("Your business could not be confirmed")
+        body = _(
+            "Staff could not confirm the qualification of %(name)s: %(reason)s\nYou may "
+            "still buy any plan at full self-pay."
+        ) % {"name": business.name, "reason": reason}
+    if recipients:
+        transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+    return business
+
+
+def _csv_rows(text: str, columns: tuple[str, ...]) -> list[dict]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ValidationError(
+            {"file": [_("The CSV needs the columns: %(cols)s.") % {"cols": ", ".join(columns)}]}
+        )
+    return list(reader)
+
+
+def _parse_date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def exclusion_import(*, text: str, source: str, listed_on: dt.date) -> int:
+    """Import an M3 exclusion list (CSV columns tax_id, reason): all rows or none.
+
+    Returns the number of new entries; rows already listed are skipped.
+    """
+    if not (source or "").strip():
+        raise ValidationError({"source": [_("Say where the list comes from.")]})
+    reasons = set(ExclusionEntry.Reason.values)
+    errors, created, tax_ids = [], 0, set()
+    for line, row in enumerate(_csv_rows(text, ("tax_id", "reason")), start=2):
+        tax_id, reason = (row.get("tax_id") or "").strip(), (row.get("reason") or "").strip()
+        problem = tax_id_problem(tax_id)
+        if problem:
+            errors.append(_("Line %(n)s: %(problem)s") % {"n": line, "problem": problem})
+            continue
+        if reason not in reasons:
+            errors.append(
+                _("Line %(n)s: unknown reason “%(reason)s”; use one of %(all)s.")
+                % {"n": line, "reason": reason, "all": ", ".join(sorted(reasons))}
+            )
+            continue
+        _obj, new = ExclusionEntry.objects.get_or_create(
+            tax_id=tax_id, reason=reason, source=source.strip(), defaults={"listed_on": listed_on}
+        )
+        created += new
+        tax_ids.add(tax_id)
+    if errors:
+        raise ValidationError({"file": errors})
+    _refresh_stored_eligibility(tax_ids)
+    return created
+
+
+@transaction.atomic
+def prior_recipient_import(*, text: str, source: str) -> int:
+    """Import the M7 list of earlier recipients (CSV columns tax_id, granted_on)."""
+    if not (source or "").strip():
+        raise ValidationError({"source": [_("Say where the list comes from.")]})
+    errors, created, tax_ids = [], 0, set()
+    for line, row in enumerate(_csv_rows(text, ("tax_id", "granted_on")), start=2):
+        tax_id = (row.get("tax_id") or "").strip()
+        problem = tax_id_problem(tax_id)
+        granted_on = _parse_date(row.get("granted_on", ""))
+        if problem:
+            errors.append(_("Line %(n)s: %(problem)s") % {"n": line, "problem": problem})
+        elif granted_on is None:
+            errors.append(_("Line %(n)s: granted_on must be a date like 2021-06-30.") % {"n": line})
+        else:
+            _obj, new = PriorRecipient.objects.get_or_create(
+                tax_id=tax_id, granted_on=granted_on, defaults={"source": source.strip()}
+            )
+            created += new
+            tax_ids.add(tax_id)
+    if errors:
+        raise ValidationError({"file": errors})
+    _refresh_stored_eligibility(tax_ids)
+    return created
+
+
+def _refresh_stored_eligibility(tax_ids: set[str]) -> None:
+    # Lists change eligibility of businesses already registered: keep stored results true.
+    for business in Business.objects.filter(tax_id__in=tax_ids):
+        business_eligibility_refresh(business=business)
+
+
+@transaction.atomic
+def business_profile_set(
+    *,
+    business: Business,
+    record,
+    verification_method: str,
+    national_id: str = "",
+    phone: str = "",
+    declarations: dict | None = None,
+    review_pending: bool = False,
+) -> Business:
+    """Record registry data and verification for a business created outside the
+    wizard (demo data, staff); the wizard does this in registration_create_account.
+
+    A staff decision already made is never reset.
+    """
+    from members.eligibility import DECLARATION_KEYS
+
+    business = Business.objects.select_for_update().get(pk=business.pk)
+    business.name = record.name
+    business.kind = record.kind
+    business.representative_name = record.representative
+    business.representative_national_id = national_id
+    business.representative_phone = phone
+    business.paid_in_capital = record.paid_in_capital
+    business.employee_count = record.employee_count
+    business.foreign_branch = record.foreign_branch
+    business.domestic_branch = record.domestic_branch
+    business.registry_source = record.source
+    business.verification_method = verification_method
+    business.verified_at = business.verified_at or timezone.now()
+    business.declarations = (
+        declarations if declarations is not None else dict.fromkeys(DECLARATION_KEYS, True)
+    )
+    if review_pending and business.review_status == Business.Review.NOT_REQUIRED:
+        business.review_status = Business.Review.PENDING
+        business.review_due_at = business_deadline(timezone.now(), 1)
+        _event(
+            business=business,
+            event="review_requested",
+            to_state="pending",
+            detail={"due": business.review_due_at.isoformat()},
+        )
+    business.save()
+    business_eligibility_refresh(business=business)
+    return business
+
+
+# --- re-authentication with the registered method (M5, used by orders O3) ------
+
+
+def _business_subject(business: Business) -> vf.Subject:
+    return vf.Subject(
+        tax_id=business.tax_id,
+        representative_name=business.representative_name,
+        national_id=business.representative_national_id,
+        phone=business.representative_phone,
+    )
+
+
+@transaction.atomic
+def business_reauth_start(*, business: Business, ip: str = "") -> dict:
+    """Start a new check with the business's fixed method (M5): sends the SMS
+    code or issues the signing challenge. Returns what to show: `method` plus
+    `sent_to` (phone), `challenge` (certificates) or `pending` (mobile app).
+    In simulator mode a business without a method may pass with 000000."""
+    business = Business.objects.select_for_update().get(pk=business.pk)
+    method = business.verification_method
+    if not method:
+        if settings.VERIFICATION_SIMULATOR:
+            return {"method": "simulator"}
+        raise RuleError(
+            _("This business has no verification method on record. Contact us."),
+            code="verification_unavailable",
+        )
+    challenge, info = _issue_challenge_for(
+        challenges=business.challenges,
+        method=method,
+        subject=_business_subject(business),
+        ip=ip,
+        business=business,
+    )
+    return {"method": method, **info}
+
+
+def business_reauth_check(*, business: Business, proof: dict) -> None:
+    """Raise a RuleError unless `proof` passes the latest challenge of the
+    business (one use, expiry, at most 5 tries, like the wizard)."""
+    with transaction.atomic():
+        business = Business.objects.select_for_update().get(pk=business.pk)
+        if (
+            not business.verification_method
+            and settings.VERIFICATION_SIMULATOR
+            and str((proof or {}).get("code", "")) == vf.SIMULATOR_CODE
+        ):
+            return
+        challenge, failure, _simulated = _check_latest(
+            challenges=business.challenges, subject=_business_subject(business), proof=proof
+        )
+    if failure:
+        _raise_counted(challenge, failure)
+
+
+@transaction.atomic
+def registration_purge_expired(*, now) -> int:
+    """Forget the personal data of abandoned applications once they expire
+    (the national ID and phone are kept only as long as needed)."""
+    expired = RegistrationApplication.objects.filter(expires_at__lte=now).exclude(
+        representative_national_id="", phone=""
+    )
+    return expired.update(representative_national_id="", phone="")

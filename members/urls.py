@@ -1,5 +1,15 @@
 """Pages of the members app (included at the site root by tcloud/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from members import views
+
+app_name = "members"
+
+urlpatterns = [
+    # Before allauth's: the public sign-up is the registration wizard.
+    path("accounts/signup/", views.signup_redirect, name="signup"),
+    path("join/", views.join, name="join"),
+    path("join/resume/<str:token>/", views.resume, name="resume"),
+    path("join/restart/", views.restart, name="restart"),
+]

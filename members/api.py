@@ -1,0 +1,227 @@
+"""The registration wizard over the API (RULES M6), for apps and black-box tests.
+
+`POST registrations/` `{tax_id}` opens an application and answers its
+`resume_token`; every later call sends it in the `X-Registration-Token` header
+(never in the URL) to `registrations/current/...`. Each endpoint parses input
+and calls the same service as the page; refusals are 400 (bad field) or 409
+(`{"detail", "code"}`: already_registered, method_locked, wrong_code, expired,
+challenge_used, invalid_state, throttled, ...).
+"""
+
+from __future__ import annotations
+
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from members import services
+from members import verification as vf
+from members.eligibility import DECLARATION_KEYS
+from members.models import RegistrationApplication
+
+TOKEN_HEADER = "HTTP_X_REGISTRATION_TOKEN"
+
+
+class ApplicationSerializer(serializers.Serializer):
+    tax_id = serializers.CharField()
+    step = serializers.CharField()
+    kind = serializers.CharField()
+    name = serializers.SerializerMethodField()
+    representative = serializers.SerializerMethodField()
+    verification_method = serializers.CharField()
+    methods = serializers.SerializerMethodField()
+
+    def get_name(self, obj) -> str:
+        return obj.registry.get("name", "")
+
+    def get_representative(self, obj) -> str:
+        return obj.registry.get("representative", "")
+
+    def get_methods(self, obj) -> list[str]:
+        return list(vf.methods_for(obj.kind))
+
+
+def _ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@method_decorator(
+    sensitive_post_parameters("national_id", "phone", "password", "code", "signature"),
+    name="dispatch",
+)
+class RegistrationView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    def application(self, request) -> RegistrationApplication:
+        token = request.META.get(TOKEN_HEADER, "")
+        application = services.registration_resume_get(token=token) if token else None
+        if application is None:
+            raise NotFound()
+        return application
+
+    def state(self, application, **extra) -> Response:
+        application.refresh_from_db()
+        return Response({**ApplicationSerializer(application).data, **extra})
+
+
+class RegistrationStart(RegistrationView):
+    @extend_schema(
+        request=inline_serializer("RegistrationStart", {"tax_id": serializers.CharField()}),
+        responses={201: ApplicationSerializer},
+    )
+    def post(self, request):
+        application, token = services.registration_start(tax_id=str(request.data.get("tax_id", "")))
+        data = {**ApplicationSerializer(application).data, "resume_token": token}
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class RegistrationCurrent(RegistrationView):
+    @extend_schema(responses=ApplicationSerializer)
+    def get(self, request):
+        return self.state(self.application(request))
+
+
+class MethodSerializer(serializers.Serializer):
+    method = serializers.CharField()
+    national_id = serializers.CharField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, default="")
+    roc_national = serializers.BooleanField(required=False, default=False)
+    postpaid = serializers.BooleanField(required=False, default=False)
+
+
+class RegistrationMethod(RegistrationView):
+    @extend_schema(request=MethodSerializer, responses=ApplicationSerializer)
+    def post(self, request):
+        application = self.application(request)
+        data = MethodSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _challenge, info = services.registration_choose_method(
+            application=application, ip=_ip(request), **data.validated_data
+        )
+        return self.state(application, verification=info)
+
+
+class RegistrationResend(RegistrationView):
+    @extend_schema(request=None, responses=ApplicationSerializer)
+    def post(self, request):
+        application = self.application(request)
+        _challenge, info = services.registration_resend(application=application, ip=_ip(request))
+        return self.state(application, verification=info)
+
+
+class RegistrationVerify(RegistrationView):
+    @extend_schema(
+        request=inline_serializer(
+            "RegistrationProof",
+            {
+                "code": serializers.CharField(required=False),
+                "challenge": serializers.CharField(required=False),
+                "signature": serializers.CharField(required=False),
+                "certificate": serializers.CharField(required=False),
+                "chain": serializers.ListField(child=serializers.CharField(), required=False),
+            },
+        ),
+        responses=ApplicationSerializer,
+    )
+    def post(self, request):
+        application = self.application(request)
+        proof = {
+            k: request.data.get(k)
+            for k in ("code", "challenge", "signature", "certificate", "chain")
+        }
+        services.registration_verify(
+            application=application, proof={k: v for k, v in proof.items() if v}
+        )
+        return self.state(application)
+
+
+class RegistrationDeclarations(RegistrationView):
+    @extend_schema(
+        request=inline_serializer(
+            "RegistrationDeclarations",
+            {
+                "data_query": serializers.BooleanField(),
+                "declarations": inline_serializer(
+                    "Declarations", {k: serializers.BooleanField() for k in DECLARATION_KEYS}
+                ),
+            },
+        ),
+        responses=ApplicationSerializer,
+    )
+    def post(self, request):
+        application = self.application(request)
+        declarations = request.data.get("declarations") or {}
+        if not isinstance(declarations, dict):
+            raise serializers.ValidationError({"declarations": ["Expected an object."]})
+        services.registration_accept_declarations(
+            application=application,
+            data_query=request.data.get("data_query") is True,
+            declarations={k: declarations.get(k) is True for k in DECLARATION_KEYS},
+        )
+        return self.state(application)
+
+
+class RegistrationConsent(RegistrationView):
+    @extend_schema(
+        request=inline_serializer(
+            "RegistrationConsent", {"personal_data": serializers.BooleanField()}
+        ),
+        responses=ApplicationSerializer,
+    )
+    def post(self, request):
+        application = self.application(request)
+        services.registration_consent(
+            application=application, personal_data=request.data.get("personal_data") is True
+        )
+        return self.state(application)
+
+
+class RegistrationAccount(RegistrationView):
+    @extend_schema(
+        request=inline_serializer(
+            "RegistrationAccount",
+            {
+                "email": serializers.EmailField(),
+                "password": serializers.CharField(),
+                "name": serializers.CharField(),
+            },
+        ),
+        responses=ApplicationSerializer,
+    )
+    def post(self, request):
+        application = self.application(request)
+        services.registration_create_account(
+            application=application,
+            email=str(request.data.get("email", "")),
+            password=str(request.data.get("password", "")),
+            name=str(request.data.get("name", "")),
+            ip=_ip(request),
+        )
+        return self.state(application)
+
+
+class RegistrationEmail(RegistrationView):
+    @extend_schema(
+        request=inline_serializer("RegistrationEmailCode", {"code": serializers.CharField()}),
+        responses=ApplicationSerializer,
+    )
+    def post(self, request):
+        application = self.application(request)
+        services.registration_confirm_email(
+            application=application, code=str(request.data.get("code", ""))
+        )
+        return self.state(application)
+
+
+class RegistrationEmailResend(RegistrationView):
+    @extend_schema(request=None, responses=ApplicationSerializer)
+    def post(self, request):
+        application = self.application(request)
+        services.registration_resend_email_code(application=application, ip=_ip(request))
+        return self.state(application)

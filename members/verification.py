@@ -1,0 +1,392 @@
+"""Identity verification backends behind one interface (RULES M5).
+
+A backend knows one method. `start()` begins a check for a challenge the
+service created (sends the SMS code, asks the FIDO service, or just hands the
+nonce to the browser to sign) and returns what the page/API shows. `check()`
+verifies the proof the person sent back and raises `VerificationFailed` with a
+plain message when it does not hold. Challenge bookkeeping (expiry, one use,
+at most 5 tries, resend throttling) lives in `members.services`.
+
+Methods: business_cert (工商憑證), citizen_cert (自然人憑證), mobile_cert
+(行動自然人憑證), phone (the representative's postpaid mobile). Which are offered
+depends on the kind of business (`methods_for`). With
+`settings.VERIFICATION_SIMULATOR` on, the code 000000 passes any method.
+
+How the browser talks to the national signing component
+--------------------------------------------------------
+Certificates live on an IC card read by the government's signing component
+(HiPKI "跨平台網頁元件", a local service on https://localhost:61161 that pages
+call with fetch/postMessage). The wizard page receives the one-time challenge
+(`nonce`), asks the component to sign it with the card's key (PKCS#1 v1.5 with
+SHA-256; the card PIN is typed into the component, never into our page), and
+POSTs back `{"signature": base64, "certificate": PEM, "chain": [PEM, ...]}`.
+Only the server decides: signature over this nonce, chain to the configured
+MOEACA/MOICA roots (`MEMBERS_CA_FILES`), validity dates, and the subject:
+business certificates carry the tax ID in `serialNumber`; citizen certificates
+carry the holder's name in `CN` and the last four characters of the national ID
+at the end of `serialNumber`. A challenge is used once and expires in 5 minutes.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.x509.oid import NameOID
+from django.conf import settings
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from tcloud.errors import RuleError
+
+BUSINESS_CERT = "business_cert"
+CITIZEN_CERT = "citizen_cert"
+MOBILE_CERT = "mobile_cert"
+PHONE = "phone"
+
+COMPANY_METHODS = (BUSINESS_CERT, CITIZEN_CERT, MOBILE_CERT, PHONE)
+TAX_REGISTERED_METHODS = (CITIZEN_CERT, MOBILE_CERT)
+
+SIMULATOR_CODE = "000000"
+
+
+def method_labels() -> dict[str, str]:
+    return {
+        BUSINESS_CERT: _("Business certificate (工商憑證)"),
+        CITIZEN_CERT: _("Representative's citizen certificate (自然人憑證)"),
+        MOBILE_CERT: _("Representative's mobile citizen certificate (行動自然人憑證)"),
+        PHONE: _("Representative's mobile phone (one-time code)"),
+    }
+
+
+def methods_for(kind: str) -> tuple[str, ...]:
+    """RULES M5: the methods a kind of business may use."""
+    return TAX_REGISTERED_METHODS if kind == "tax_registered" else COMPANY_METHODS
+
+
+class VerificationFailed(RuleError):
+    code = "verification_failed"
+
+
+class VerificationPending(RuleError):
+    """The person has not answered yet (mobile app): ask again shortly."""
+
+    code = "verification_pending"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whom the proof must belong to."""
+
+    tax_id: str
+    representative_name: str
+    national_id: str
+    phone: str = ""
+
+
+def code_hash(nonce: str, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{nonce}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def code_matches(challenge, code: str) -> bool:
+    return bool(challenge.code_hash) and hmac.compare_digest(
+        challenge.code_hash, code_hash(challenge.nonce, code or "")
+    )
+
+
+class Backend:
+    method: str = ""
+    lifetime = dt.timedelta(minutes=5)
+
+    def start(self, *, challenge, subject: Subject) -> dict:
+        return {}
+
+    def check(self, *, challenge, subject: Subject, proof: dict) -> None:
+        raise NotImplementedError
+
+
+# --- phone -----------------------------------------------------------------
+
+
+class ConsoleSMSBackend:
+    """Prints the SMS (the demo). Deployments set MEMBERS_SMS_BACKEND to a gateway."""
+
+    def send(self, *, to: str, text: str) -> None:
+        print(f"[SMS to {to}] {text}")  # noqa: T201
+
+
+class LocmemSMSBackend:
+    """Keeps messages in `outbox` (tests)."""
+
+    outbox: list[tuple[str, str]] = []
+
+    def send(self, *, to: str, text: str) -> None:
+        self.outbox.append((to, text))
+
+
+def sms_backend():
+    return import_string(
+        getattr(settings, "MEMBERS_SMS_BACKEND", "members.verification.ConsoleSMSBackend")
+    )()
+
+
+class PhoneBackend(Backend):
+    """A 6-digit code to the representative's postpaid mobile, valid 10 minutes."""
+
+    method = PHONE
+    lifetime = dt.timedelta(minutes=10)
+
+    def new_code(self) -> str:
+        return f"{secrets.randbelow(1_000_000):06d}"
+
+    def start(self, *, challenge, subject: Subject) -> dict:
+        code = self.new_code()
+        challenge.code_hash = code_hash(challenge.nonce, code)
+        sms_backend().send(
+            to=subject.phone,
+            text=_("tcloud verification code: %(code)s (valid 10 minutes)") % {"code": code},
+        )
+        return {"sent_to": mask_phone(subject.phone)}
+
+    def check(self, *, challenge, subject: Subject, proof: dict) -> None:
+        if not code_matches(challenge, str(proof.get("code", "")).strip()):
+            raise VerificationFailed(
+                _("That code is not right. Check the SMS and try again."), code="wrong_code"
+            )
+
+
+def mask_phone(phone: str) -> str:
+    return phone[:4] + "***" + phone[-3:] if len(phone) >= 8 else "***"
+
+
+# --- certificates ------------------------------------------------------------
+
+
+def load_ca_certs(method: str) -> list[x509.Certificate]:
+    """The trusted roots of `method` from MEMBERS_CA_FILES (PEM files; the real
+    MOEACA/MOICA roots can be dropped in)."""
+    certs: list[x509.Certificate] = []
+    for path in getattr(settings, "MEMBERS_CA_FILES", {}).get(method, []):
+        certs.extend(x509.load_pem_x509_certificates(Path(path).read_bytes()))
+    return certs
+
+
+def _subject_value(cert: x509.Certificate, oid) -> str:
+    values = cert.subject.get_attributes_for_oid(oid)
+    return str(values[0].value) if values else ""
+
+
+class CertificateBackend(Backend):
+    """Signature over the one-time challenge by a certificate of ours to trust."""
+
+    lifetime = dt.timedelta(minutes=5)
+
+    def start(self, *, challenge, subject: Subject) -> dict:
+        return {"challenge": challenge.nonce}
+
+    def check(self, *, challenge, subject: Subject, proof: dict) -> None:
+        try:
+            cert = x509.load_pem_x509_certificate(str(proof.get("certificate", "")).encode())
+            chain = [x509.load_pem_x509_certificate(p.encode()) for p in proof.get("chain") or []]
+            signature = base64.b64decode(str(proof.get("signature", "")), validate=True)
+        except (ValueError, TypeError) as exc:
+            raise VerificationFailed(
+                _("We could not read the certificate or the signature."), code="bad_certificate"
+            ) from exc
+        now = timezone.now()
+        for c in [cert, *chain]:
+            if c.not_valid_after_utc < now:
+                raise VerificationFailed(
+                    _("The certificate has expired."), code="certificate_expired"
+                )
+            if c.not_valid_before_utc > now:
+                raise VerificationFailed(
+                    _("The certificate is not valid yet."), code="certificate_not_yet_valid"
+                )
+        self._check_chain(cert, chain)
+        self._check_signature(cert, challenge.nonce.encode(), signature)
+        self._check_owner(cert, subject)
+
+    def _check_chain(self, cert, chain) -> None:
+        current = cert
+        for issuer in chain:
+            try:
+                current.verify_directly_issued_by(issuer)
+            except (ValueError, TypeError, InvalidSignature):
+                break
+            current = issuer
+        for root in load_ca_certs(self.method):
+            try:
+                current.verify_directly_issued_by(root)
+                return
+            except (ValueError, TypeError, InvalidSignature):
+                continue
+        raise VerificationFailed(
+            _("The certificate was not issued by a certification authority we accept."),
+            code="untrusted_certificate",
+        )
+
+    def _check_signature(self, cert, data: bytes, signature: bytes) -> None:
+        key = cert.public_key()
+        try:
+            if isinstance(key, rsa.RSAPublicKey):
+                key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+            elif isinstance(key, ec.EllipticCurvePublicKey):
+                key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
+            else:
+                raise InvalidSignature
+        except InvalidSignature as exc:
+            raise VerificationFailed(
+                _("The signature does not match this challenge. Start again."), code="bad_signature"
+            ) from exc
+
+    def _check_owner(self, cert, subject: Subject) -> None:
+        raise NotImplementedError
+
+
+class BusinessCertificateBackend(CertificateBackend):
+    method = BUSINESS_CERT
+
+    def _check_owner(self, cert, subject: Subject) -> None:
+        if _subject_value(cert, NameOID.SERIAL_NUMBER) != subject.tax_id:
+            raise VerificationFailed(
+                _("This certificate belongs to another business, not tax ID %(tax_id)s.")
+                % {"tax_id": subject.tax_id},
+                code="certificate_of_another_party",
+            )
+
+
+class CitizenCertificateBackend(CertificateBackend):
+    method = CITIZEN_CERT
+
+    def _check_owner(self, cert, subject: Subject) -> None:
+        name = _subject_value(cert, NameOID.COMMON_NAME)
+        serial = _subject_value(cert, NameOID.SERIAL_NUMBER)
+        if (
+            not subject.national_id
+            or name != subject.representative_name
+            or not serial.endswith(subject.national_id[-4:])
+        ):
+            raise VerificationFailed(
+                _("This certificate does not belong to the business's representative."),
+                code="certificate_of_another_party",
+            )
+
+
+# --- mobile citizen certificate (FIDO) -----------------------------------------
+
+
+class FidoClient:
+    """Client of the national mobile citizen certificate (FIDO) service.
+
+    `request()` asks the service to push a signing request for `sign_data` to the
+    holder's app and answers a transaction id; `poll()` answers the status:
+    pending, approved (with the signer's national ID), rejected or expired.
+    The endpoint and key are settings (MEMBERS_FIDO_ENDPOINT, MEMBERS_FIDO_API_KEY).
+    """
+
+    def __init__(self, endpoint: str, api_key: str = "", timeout: float = 10):
+        self.endpoint = endpoint.rstrip("/")
+        self.api_key = api_key
+        self.timeout = timeout
+
+    def _call(self, method: str, path: str, body: dict | None = None) -> dict:
+        request = urllib.request.Request(  # noqa: S310 - endpoint is a setting
+            self.endpoint + path,
+            method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.api_key}"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                return json.loads(response.read() or b"{}")
+        except (OSError, ValueError) as exc:
+            raise VerificationFailed(
+                _("The mobile citizen certificate service did not answer. Try again shortly."),
+                code="fido_unavailable",
+            ) from exc
+
+    def request(self, *, national_id: str, sign_data: str, hint: str) -> str:
+        answer = self._call(
+            "POST", "/sign-requests", {"id_num": national_id, "sign_data": sign_data, "hint": hint}
+        )
+        if not answer.get("transaction_id"):
+            raise VerificationFailed(
+                _("The mobile citizen certificate service refused the request."),
+                code="fido_refused",
+            )
+        return str(answer["transaction_id"])
+
+    def poll(self, transaction_id: str) -> dict:
+        return self._call("GET", f"/sign-requests/{transaction_id}")
+
+
+def fido_client() -> FidoClient:
+    return FidoClient(
+        getattr(settings, "MEMBERS_FIDO_ENDPOINT", ""),
+        getattr(settings, "MEMBERS_FIDO_API_KEY", ""),
+        getattr(settings, "MEMBERS_FIDO_TIMEOUT", 10),
+    )
+
+
+class MobileCertificateBackend(Backend):
+    method = MOBILE_CERT
+    lifetime = dt.timedelta(minutes=5)
+
+    def start(self, *, challenge, subject: Subject) -> dict:
+        if settings.VERIFICATION_SIMULATOR and not getattr(settings, "MEMBERS_FIDO_ENDPOINT", ""):
+            return {"simulated": True}
+        challenge.external_ref = fido_client().request(
+            national_id=subject.national_id, sign_data=challenge.nonce, hint="tcloud"
+        )
+        return {"pending": True}
+
+    def check(self, *, challenge, subject: Subject, proof: dict) -> None:
+        if not challenge.external_ref:
+            raise VerificationFailed(
+                _("No request was sent to the app. Start again."), code="bad_state"
+            )
+        answer = fido_client().poll(challenge.external_ref)
+        status = answer.get("status")
+        if status == "pending":
+            raise VerificationPending(
+                _("Waiting for you to approve the request in the mobile app.")
+            )
+        if status != "approved":
+            raise VerificationFailed(
+                _("The request was declined or has expired in the app. Start again."),
+                code="fido_declined",
+            )
+        if (
+            answer.get("sign_data") != challenge.nonce
+            or answer.get("id_num") != subject.national_id
+        ):
+            raise VerificationFailed(
+                _("The approval came from someone other than the business's representative."),
+                code="certificate_of_another_party",
+            )
+
+
+BACKENDS: dict[str, Backend] = {
+    PHONE: PhoneBackend(),
+    BUSINESS_CERT: BusinessCertificateBackend(),
+    CITIZEN_CERT: CitizenCertificateBackend(),
+    MOBILE_CERT: MobileCertificateBackend(),
+}
+
+
+def backend_for(method: str) -> Backend:
+    return BACKENDS[method]
