@@ -1,8 +1,20 @@
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers
-from rest_framework.permissions import AllowAny
+"""Catalog and vendor-plan endpoints (shared/API.md, "Catalog" and "Vendor").
 
-from catalog.models import Category
+API views parse input and call selectors/services. Vendor endpoints answer 403
+to other roles and 404 for another vendor's plan (never revealing it exists).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from catalog import selectors, services
+from catalog.models import Category, Plan, PlanRevision
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -18,3 +30,205 @@ class CategoryList(generics.ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = CategorySerializer
     queryset = Category.objects.order_by("position")
+
+
+class PlanVendorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(source="category.code")
+    vendor = PlanVendorSerializer()
+    subsidy_eligible = serializers.BooleanField()
+
+    class Meta:
+        model = Plan
+        fields = ["id", "name", "category", "vendor", "price", "term_months", "subsidy_eligible"]
+
+
+class PlanDetailSerializer(PlanSerializer):
+    class Meta(PlanSerializer.Meta):
+        fields = PlanSerializer.Meta.fields + ["summary", "description", "specification"]
+
+
+def _int_param(request, name: str) -> int | None:
+    value = request.query_params.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        from rest_framework.exceptions import ValidationError
+
+        raise ValidationError({name: ["Enter a whole number."]}) from None
+
+
+@extend_schema(
+    summary="Plans on sale (listed plans of approved vendors)",
+    parameters=[
+        OpenApiParameter("category", str, description="category code"),
+        OpenApiParameter("q", str, description="search words (Chinese or English)"),
+        OpenApiParameter("vendor", int),
+        OpenApiParameter("min_price", int),
+        OpenApiParameter("max_price", int),
+        OpenApiParameter("term_months", int),
+        OpenApiParameter("subsidy", bool, description="true: only plans that may use points (O1)"),
+    ],
+)
+class PlanList(generics.ListAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = PlanSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        subsidy = params.get("subsidy")
+        return selectors.plan_list(
+            category=params.get("category") or None,
+            q=params.get("q", ""),
+            vendor=_int_param(self.request, "vendor"),
+            min_price=_int_param(self.request, "min_price"),
+            max_price=_int_param(self.request, "max_price"),
+            term_months=_int_param(self.request, "term_months"),
+            subsidy={"true": True, "false": False}.get((subsidy or "").lower()),
+            sort=params.get("sort") or "newest",
+        )
+
+
+@extend_schema(summary="One plan on sale, with its description and specification")
+class PlanDetail(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = PlanDetailSerializer
+
+    def get_object(self):
+        plan = selectors.plan_get_on_sale(pk=self.kwargs["pk"])
+        if plan is None:
+            raise NotFound()
+        return plan
+
+
+# --------------------------------------------------------------------------- vendor
+
+
+class IsVendorUser(BasePermission):
+    message = "This endpoint is for vendor users."
+
+    def has_permission(self, request, view):
+        return request.user.is_authenticated and request.user.role == "vendor"
+
+
+class PendingRevisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanRevision
+        fields = [
+            "name",
+            "summary",
+            "description",
+            "specification",
+            "price",
+            "term_months",
+            "created_at",
+        ]
+
+
+class VendorPlanSerializer(serializers.ModelSerializer):
+    """A vendor's own plan. `status` changes only by review; send
+    `"submit": true` to submit a draft (or a plan sent back) for review."""
+
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
+    subsidy_eligible = serializers.SerializerMethodField()
+    pending_change = serializers.SerializerMethodField()
+    submit = serializers.BooleanField(write_only=True, required=False, default=False)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "name",
+            "category",
+            "summary",
+            "description",
+            "specification",
+            "price",
+            "term_months",
+            "status",
+            "review_note",
+            "subsidy_eligible",
+            "pending_change",
+            "listed_at",
+            "updated_at",
+            "submit",
+        ]
+        read_only_fields = ["status", "review_note", "listed_at", "updated_at"]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_subsidy_eligible(self, plan) -> bool:
+        zone_ids = self.context.get("zone_ids")
+        if zone_ids is None:
+            zone_ids = self.context["zone_ids"] = selectors.zone_category_ids()
+        return (
+            plan.status == Plan.Status.LISTED
+            and plan.vendor.is_approved
+            and not plan.excluded_from_zone
+            and plan.category_id in zone_ids
+        )
+
+    @extend_schema_field(PendingRevisionSerializer(allow_null=True))
+    def get_pending_change(self, plan):
+        pending = [r for r in plan.revisions.all() if r.status == PlanRevision.Status.PENDING]
+        return PendingRevisionSerializer(pending[0]).data if pending else None
+
+
+@extend_schema(summary="The signed-in vendor's plans (any status); POST drafts a new one")
+class VendorPlanList(generics.ListCreateAPIView):
+    permission_classes = [IsAuthenticated, IsVendorUser]
+    serializer_class = VendorPlanSerializer
+
+    def get_queryset(self):
+        return (
+            Plan.objects.filter(vendor_id=self.request.user.vendor_id)
+            .select_related("vendor", "category")
+            .prefetch_related("revisions")
+            .order_by("-updated_at", "-id")
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        submit = data.pop("submit", False)
+        plan = services.plan_create(vendor=request.user.vendor, actor=request.user, **data)
+        if submit:
+            plan = services.plan_submit(plan=plan, actor=request.user)
+        plan = self.get_queryset().get(pk=plan.pk)
+        return Response(self.get_serializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    summary="One of the vendor's plans; PATCH edits it (a listed plan's change waits for review)"
+)
+class VendorPlanDetail(generics.RetrieveUpdateAPIView):
+    permission_classes = [IsAuthenticated, IsVendorUser]
+    serializer_class = VendorPlanSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        # Scoped to the user's vendor: another vendor's plan is a 404.
+        return (
+            Plan.objects.filter(vendor_id=self.request.user.vendor_id)
+            .select_related("vendor", "category")
+            .prefetch_related("revisions")
+        )
+
+    def partial_update(self, request, *args, **kwargs):
+        plan = self.get_object()
+        serializer = self.get_serializer(plan, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        submit = data.pop("submit", False)
+        category = data.pop("category", None)
+        if data or category is not None:
+            services.plan_update(plan=plan, actor=request.user, category=category, **data)
+        if submit:
+            services.plan_submit(plan=plan, actor=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data)

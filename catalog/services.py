@@ -1,9 +1,42 @@
-"""Write paths of the catalog app."""
+"""Write paths of the catalog app: categories, vendors, invitations and plans.
 
+Every state change is a function here (keyword-only, atomic) and every
+transition writes an event row in the same transaction. Views, API views and
+the admin only parse input and call these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from catalog.cache import catalog_changed
 from catalog.categories import CATEGORIES
-from catalog.models import Category, Vendor
+from catalog.models import (
+    Category,
+    Plan,
+    PlanEvent,
+    PlanRevision,
+    Vendor,
+    VendorEvent,
+    VendorInvitation,
+)
+from members.models import User
+from members.taxid import tax_id_problem
+from tcloud.errors import InvalidState, RuleError
+
+INVITATION_DAYS = 14
+# Fields a vendor edits; a listed plan's changes to any of them wait for review.
+PLAN_EDITABLE_FIELDS = ("name", "summary", "description", "specification", "price", "term_months")
 
 
 @transaction.atomic
@@ -11,21 +44,601 @@ def category_ensure_all() -> list[Category]:
     """Create or rename the 15 categories to match `CATEGORIES`; idempotent."""
     result = []
     for position, (code, name_zh, name_en) in enumerate(CATEGORIES, start=1):
-        category, _ = Category.objects.update_or_create(
+        category, _created = Category.objects.update_or_create(
             code=code, defaults={"name_zh": name_zh, "name_en": name_en, "position": position}
         )
         result.append(category)
     return result
 
 
+# --------------------------------------------------------------------------- vendors
+
+
 @transaction.atomic
-def vendor_create(*, tax_id: str, name: str, approved: bool = False) -> Vendor:
-    """Register a vendor (the application flow arrives with the catalog issue)."""
+def vendor_create(*, tax_id: str, name: str, approved: bool = False, **fields) -> Vendor:
+    """Register a vendor directly (seed data, staff); the public path is `vendor_apply`."""
+    problem = tax_id_problem(tax_id)
+    if problem:
+        raise ValidationError({"tax_id": [problem]})
     vendor = Vendor(
         tax_id=tax_id,
         name=name,
         status=Vendor.Status.APPROVED if approved else Vendor.Status.PENDING,
+        **fields,
     )
-    vendor.full_clean()
+    vendor.full_clean(exclude=["admin_user"])
     vendor.save()
+    VendorEvent.objects.create(
+        vendor=vendor,
+        kind=VendorEvent.Kind.APPROVED if approved else VendorEvent.Kind.APPLIED,
+        note="created by staff" if approved else "",
+    )
+    catalog_changed()
     return vendor
+
+
+@transaction.atomic
+def vendor_apply(
+    *,
+    tax_id: str,
+    name: str,
+    admin_email: str,
+    admin_password: str,
+    admin_name: str = "",
+    representative: str,
+    address: str,
+    phone: str,
+    contact_name: str,
+    contact_email: str,
+    contact_phone: str,
+    bank_code: str,
+    bank_branch: str,
+    bank_account_name: str,
+    bank_account_number: str,
+    website: str = "",
+    description: str = "",
+) -> Vendor:
+    """A company applies to join as a vendor (status pending until staff review).
+
+    Creates the vendor and its administrator account (role vendor, who later
+    invites colleagues). The tax ID must pass the checksum (RULES M4).
+    """
+    from members.services import user_create
+
+    errors: dict[str, list[str]] = {}
+    problem = tax_id_problem(tax_id)
+    if problem:
+        errors["tax_id"] = [problem]
+    elif Vendor.objects.filter(tax_id=tax_id).exists():
+        errors["tax_id"] = [_("A vendor with this tax ID has already applied.")]
+    admin_email = admin_email.strip().lower()
+    if User.objects.filter(email__iexact=admin_email).exists():
+        errors["admin_email"] = [_("This email address already has an account.")]
+    if errors:
+        raise ValidationError(errors)
+    vendor = Vendor(
+        tax_id=tax_id,
+        name=name.strip(),
+        representative=representative,
+        address=address,
+        phone=phone,
+        website=website,
+        description=description,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        bank_code=bank_code,
+        bank_branch=bank_branch,
+        bank_account_name=bank_account_name,
+        bank_account_number=bank_account_number,
+    )
+    vendor.full_clean(exclude=["admin_user"])
+    vendor.save()
+    user = user_create(
+        email=admin_email,
+        password=admin_password,
+        role=User.Role.VENDOR,
+        name=admin_name,
+        vendor=vendor,
+    )
+    vendor.admin_user = user
+    vendor.save(update_fields=["admin_user"])
+    VendorEvent.objects.create(vendor=vendor, kind=VendorEvent.Kind.APPLIED, actor=user)
+    return vendor
+
+
+@transaction.atomic
+def vendor_set_admin(*, vendor: Vendor, user: User) -> Vendor:
+    """Make one of the vendor's users its administrator (who invites colleagues)."""
+    if user.role != User.Role.VENDOR or user.vendor_id != vendor.pk:
+        raise ValidationError(
+            {"admin_user": [_("The administrator must be one of the vendor's users.")]}
+        )
+    vendor.admin_user = user
+    vendor.save(update_fields=["admin_user"])
+    return vendor
+
+
+# One transition table for vendors: action -> (allowed from, to, event kind).
+VENDOR_TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
+    "approve": (
+        frozenset({Vendor.Status.PENDING, Vendor.Status.REJECTED}),
+        Vendor.Status.APPROVED,
+        VendorEvent.Kind.APPROVED,
+    ),
+    "reject": (
+        frozenset({Vendor.Status.PENDING}),
+        Vendor.Status.REJECTED,
+        VendorEvent.Kind.REJECTED,
+    ),
+}
+
+
+def _require_staff(actor: User) -> None:
+    if not (actor and actor.is_program_staff):
+        raise PermissionDenied("Only program staff review vendors and plans.")
+
+
+def _vendor_transition(*, vendor: Vendor, action: str, actor: User, note: str) -> Vendor:
+    _require_staff(actor)
+    allowed, to_status, kind = VENDOR_TRANSITIONS[action]
+    vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
+    if vendor.status not in allowed:
+        raise InvalidState(
+            _("This vendor is %(status)s; it cannot be %(action)s now.")
+            % {"status": vendor.get_status_display(), "action": action}
+        )
+    vendor.status = to_status
+    vendor.review_note = note
+    vendor.reviewed_at = timezone.now()
+    vendor.save(update_fields=["status", "review_note", "reviewed_at"])
+    VendorEvent.objects.create(vendor=vendor, kind=kind, actor=actor, note=note)
+    catalog_changed()
+    _notify_vendor(
+        vendor,
+        subject=_("tcloud: your vendor application was reviewed"),
+        body=_("Status: %(status)s\n\nNote from the program office:\n%(note)s")
+        % {"status": vendor.get_status_display(), "note": note or "-"},
+    )
+    return vendor
+
+
+@transaction.atomic
+def vendor_approve(*, vendor: Vendor, actor: User, note: str = "") -> Vendor:
+    """Staff approve a vendor's application; its listed plans can now appear."""
+    return _vendor_transition(vendor=vendor, action="approve", actor=actor, note=note)
+
+
+@transaction.atomic
+def vendor_reject(*, vendor: Vendor, actor: User, note: str) -> Vendor:
+    """Staff reject a vendor's application; the note tells the vendor why."""
+    if not note.strip():
+        raise ValidationError({"note": [_("Tell the vendor why.")]})
+    return _vendor_transition(vendor=vendor, action="reject", actor=actor, note=note)
+
+
+def _notify_vendor(vendor: Vendor, *, subject: str, body: str) -> None:
+    recipients = [e for e in {vendor.contact_email, getattr(vendor.admin_user, "email", "")} if e]
+    if recipients:
+        transaction.on_commit(
+            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, sorted(recipients))
+        )
+
+
+@transaction.atomic
+def vendor_invite(
+    *, vendor: Vendor, actor: User, email: str, base_url: str = ""
+) -> VendorInvitation:
+    """The vendor's administrator invites a colleague; the link is emailed.
+
+    `base_url` (scheme and host) makes the link absolute in the email.
+    """
+    if actor.vendor_id != vendor.pk or vendor.admin_user_id != actor.pk:
+        raise PermissionDenied("Only the vendor's administrator invites colleagues.")
+    if not vendor.is_approved:
+        raise RuleError(
+            _("Invite colleagues once staff approve your vendor."), code="pending_review"
+        )
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": [_("This email address already has an account.")]})
+    if VendorInvitation.objects.filter(
+        vendor=vendor, email=email, accepted_at__isnull=True
+    ).exists():
+        raise ValidationError({"email": [_("This address has already been invited.")]})
+    invitation = VendorInvitation.objects.create(
+        vendor=vendor,
+        email=email,
+        token=secrets.token_urlsafe(32),
+        invited_by=actor,
+        expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
+    )
+    VendorEvent.objects.create(
+        vendor=vendor, kind=VendorEvent.Kind.INVITED, actor=actor, note=email
+    )
+    link = base_url + reverse("vendor_invitation", args=[invitation.token])
+    subject = _("tcloud: %(vendor)s invites you to its vendor portal") % {"vendor": vendor.name}
+    body = _(
+        "%(who)s invites you to the vendor portal of %(vendor)s on tcloud.\n\n"
+        "Create your account here (valid for %(days)s days):\n%(link)s"
+    ) % {"who": actor.email, "vendor": vendor.name, "days": INVITATION_DAYS, "link": link}
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+    return invitation
+
+
+@transaction.atomic
+def vendor_invitation_accept(*, token: str, password: str, name: str = "") -> User:
+    """A colleague opens the emailed link and creates an account (role vendor).
+
+    The token proves the address, so the email counts as verified.
+    """
+    from members.services import user_create
+
+    invitation = VendorInvitation.objects.select_for_update().filter(token=token).first()
+    if invitation is None:
+        raise RuleError(_("This invitation does not exist."), code="not_found")
+    if invitation.accepted_at:
+        raise InvalidState(_("This invitation has already been used."))
+    if invitation.expires_at <= timezone.now():
+        raise RuleError(
+            _("This invitation has expired; ask for a new one."), code="deadline_passed"
+        )
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise ValidationError({"email": [_("This email address already has an account.")]})
+    user = user_create(
+        email=invitation.email,
+        password=password,
+        role=User.Role.VENDOR,
+        name=name,
+        vendor=invitation.vendor,
+        email_verified=True,
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_user = user
+    invitation.save(update_fields=["accepted_at", "accepted_user"])
+    VendorEvent.objects.create(
+        vendor=invitation.vendor, kind=VendorEvent.Kind.JOINED, actor=user, note=user.email
+    )
+    return user
+
+
+# --------------------------------------------------------------------------- plans
+
+
+def plan_search_text(*, name: str, summary: str, vendor: Vendor, category: Category) -> str:
+    """What the catalog search matches: lower-cased, both languages of the category."""
+    return " ".join(
+        [name, summary, vendor.name, category.name_zh, category.name_en, category.code]
+    ).lower()
+
+
+def _require_vendor_of(actor: User, vendor_id: int) -> None:
+    # Views already scope to the user's vendor (404); this guards other callers.
+    if not actor or actor.role != User.Role.VENDOR or actor.vendor_id != vendor_id:
+        raise PermissionDenied("Only the plan's vendor may change it.")
+
+
+def _clean_plan_values(values: dict) -> dict:
+    errors = {}
+    for field in ("name", "summary"):
+        if field in values and not str(values[field]).strip():
+            errors[field] = [_("This field is required.")]
+    for field, low, high in (("price", 1, 10_000_000), ("term_months", 1, 60)):
+        if field in values:
+            try:
+                value = int(values[field])
+            except (TypeError, ValueError):
+                errors[field] = [_("Enter a whole number.")]
+                continue
+            if isinstance(values[field], float) or not low <= value <= high:
+                errors[field] = [
+                    _("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high}
+                ]
+            values[field] = value
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    vendor: Vendor,
+    actor: User,
+    category: Category,
+    name: str,
+    summary: str,
+    price: int,
+    term_months: int,
+    description: str = "",
+    specification: str = "",
+) -> Plan:
+    """A vendor drafts a plan; nobody sees it until staff list it."""
+    _require_vendor_of(actor, vendor.pk)
+    values = _clean_plan_values(
+        {"name": name, "summary": summary, "price": price, "term_months": term_months}
+    )
+    plan = Plan(
+        vendor=vendor,
+        category=category,
+        description=description,
+        specification=specification,
+        **values,
+    )
+    plan.search_text = plan_search_text(
+        name=plan.name, summary=plan.summary, vendor=vendor, category=category
+    )
+    plan.full_clean()
+    plan.save()
+    PlanEvent.objects.create(
+        plan=plan, action="create", from_status="", to_status=plan.status, actor=actor
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, actor: User, category: Category | None = None, **changes) -> Plan:
+    """A vendor edits its plan.
+
+    Drafts and plans sent back for changes are edited in place. A listed plan's
+    changes go into a pending PlanRevision for staff review, and the listed
+    version stays on sale meanwhile (a second edit replaces the pending one).
+    Plans waiting for review or rejected cannot be edited.
+    """
+    unknown = set(changes) - set(PLAN_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({f: [_("This field cannot be changed.")] for f in sorted(unknown)})
+    plan = Plan.objects.select_for_update().select_related("vendor", "category").get(pk=plan.pk)
+    _require_vendor_of(actor, plan.vendor_id)
+    changes = _clean_plan_values(dict(changes))
+    if plan.status in (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED):
+        for field, value in changes.items():
+            setattr(plan, field, value)
+        if category is not None:
+            plan.category = category
+        plan.search_text = plan_search_text(
+            name=plan.name, summary=plan.summary, vendor=plan.vendor, category=plan.category
+        )
+        plan.full_clean()
+        plan.save()
+        PlanEvent.objects.create(
+            plan=plan, action="edit", from_status=plan.status, to_status=plan.status, actor=actor
+        )
+        return plan
+    if plan.status == Plan.Status.LISTED:
+        if category is not None and category.pk != plan.category_id:
+            raise ValidationError(
+                {"category": [_("A listed plan keeps its category; create a new plan instead.")]}
+            )
+        pending = (
+            plan.revisions.select_for_update().filter(status=PlanRevision.Status.PENDING).first()
+        )
+        base = pending or plan
+        proposed = {f: changes.get(f, getattr(base, f)) for f in PLAN_EDITABLE_FIELDS}
+        if all(proposed[f] == getattr(plan, f) for f in PLAN_EDITABLE_FIELDS):
+            if pending:  # back to what is on sale: nothing left to review
+                pending.delete()
+            return plan
+        if pending:
+            for field, value in proposed.items():
+                setattr(pending, field, value)
+            pending.created_by = actor
+            pending.full_clean()
+            pending.save()
+            revision = pending
+        else:
+            revision = PlanRevision(plan=plan, created_by=actor, **proposed)
+            revision.full_clean()
+            revision.save()
+        PlanEvent.objects.create(
+            plan=plan,
+            action="revision_submit",
+            from_status=plan.status,
+            to_status=plan.status,
+            actor=actor,
+            revision=revision,
+        )
+        return plan
+    raise InvalidState(
+        _("A plan that is %(status)s cannot be edited.") % {"status": plan.get_status_display()}
+    )
+
+
+# One transition table for plans: action -> (allowed from, to, who acts).
+PLAN_TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
+    "submit": (
+        frozenset({Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED}),
+        Plan.Status.SUBMITTED,
+        "vendor",
+    ),
+    "approve": (frozenset({Plan.Status.SUBMITTED}), Plan.Status.LISTED, "staff"),
+    "request_changes": (
+        frozenset({Plan.Status.SUBMITTED}),
+        Plan.Status.CHANGES_REQUESTED,
+        "staff",
+    ),
+    "reject": (frozenset({Plan.Status.SUBMITTED}), Plan.Status.REJECTED, "staff"),
+}
+
+
+def _plan_transition(*, plan: Plan, action: str, actor: User, note: str = "") -> Plan:
+    allowed, to_status, who = PLAN_TRANSITIONS[action]
+    plan = Plan.objects.select_for_update().select_related("vendor").get(pk=plan.pk)
+    if who == "staff":
+        _require_staff(actor)
+    else:
+        _require_vendor_of(actor, plan.vendor_id)
+    if plan.status not in allowed:
+        raise InvalidState(
+            _("This plan is %(status)s; that step is not possible now.")
+            % {"status": plan.get_status_display()}
+        )
+    from_status = plan.status
+    plan.status = to_status
+    fields = ["status", "updated_at"]
+    if who == "staff":
+        plan.review_note = note
+        fields.append("review_note")
+    if to_status == Plan.Status.LISTED:
+        plan.listed_at = timezone.now()
+        fields.append("listed_at")
+    plan.save(update_fields=fields)
+    PlanEvent.objects.create(
+        plan=plan,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        note=note,
+    )
+    catalog_changed()
+    if who == "staff":
+        _notify_vendor(
+            plan.vendor,
+            subject=_("tcloud: your plan %(plan)s was reviewed") % {"plan": plan.name},
+            body=_("Status: %(status)s\n\nNote from the program office:\n%(note)s")
+            % {"status": plan.get_status_display(), "note": note or "-"},
+        )
+    return plan
+
+
+@transaction.atomic
+def plan_submit(*, plan: Plan, actor: User) -> Plan:
+    """The vendor sends a draft (or a plan sent back for changes) to staff."""
+    if not plan.vendor.is_approved:
+        raise RuleError(
+            _("Your vendor application is still being reviewed; submit plans once it is approved."),
+            code="pending_review",
+        )
+    return _plan_transition(plan=plan, action="submit", actor=actor)
+
+
+@transaction.atomic
+def plan_approve(*, plan: Plan, actor: User, note: str = "") -> Plan:
+    """Staff list a submitted plan: it appears in the catalog (RULES P1)."""
+    return _plan_transition(plan=plan, action="approve", actor=actor, note=note)
+
+
+@transaction.atomic
+def plan_request_changes(*, plan: Plan, actor: User, note: str) -> Plan:
+    """Staff send a submitted plan back to the vendor with a note saying what to fix."""
+    if not note.strip():
+        raise ValidationError({"note": [_("Tell the vendor what to change.")]})
+    return _plan_transition(plan=plan, action="request_changes", actor=actor, note=note)
+
+
+@transaction.atomic
+def plan_reject(*, plan: Plan, actor: User, note: str) -> Plan:
+    """Staff refuse a submitted plan for good; the note tells the vendor why."""
+    if not note.strip():
+        raise ValidationError({"note": [_("Tell the vendor why.")]})
+    return _plan_transition(plan=plan, action="reject", actor=actor, note=note)
+
+
+def _revision_review(*, revision: PlanRevision, actor: User, note: str, approve: bool) -> Plan:
+    _require_staff(actor)
+    revision = PlanRevision.objects.select_for_update().get(pk=revision.pk)
+    plan = (
+        Plan.objects.select_for_update()
+        .select_related("vendor", "category")
+        .get(pk=revision.plan_id)
+    )
+    if revision.status != PlanRevision.Status.PENDING:
+        raise InvalidState(_("This change has already been reviewed."))
+    revision.status = PlanRevision.Status.APPROVED if approve else PlanRevision.Status.REJECTED
+    revision.review_note = note
+    revision.reviewed_at = timezone.now()
+    revision.save(update_fields=["status", "review_note", "reviewed_at"])
+    if approve:
+        for field in PLAN_EDITABLE_FIELDS:
+            setattr(plan, field, getattr(revision, field))
+        plan.search_text = plan_search_text(
+            name=plan.name, summary=plan.summary, vendor=plan.vendor, category=plan.category
+        )
+    plan.review_note = note
+    plan.save()
+    PlanEvent.objects.create(
+        plan=plan,
+        action="revision_approve" if approve else "revision_reject",
+        from_status=plan.status,
+        to_status=plan.status,
+        actor=actor,
+        note=note,
+        revision=revision,
+    )
+    catalog_changed()
+    _notify_vendor(
+        plan.vendor,
+        subject=_("tcloud: your change to %(plan)s was reviewed") % {"plan": plan.name},
+        body=_("Status: %(status)s\n\nNote from the program office:\n%(note)s")
+        % {"status": revision.get_status_display(), "note": note or "-"},
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_revision_approve(*, revision: PlanRevision, actor: User, note: str = "") -> Plan:
+    """Staff accept a listed plan's change: the plan now sells at the new terms."""
+    return _revision_review(revision=revision, actor=actor, note=note, approve=True)
+
+
+@transaction.atomic
+def plan_revision_reject(*, revision: PlanRevision, actor: User, note: str) -> Plan:
+    """Staff refuse a listed plan's change; the listed version stays as it was."""
+    if not note.strip():
+        raise ValidationError({"note": [_("Tell the vendor why.")]})
+    return _revision_review(revision=revision, actor=actor, note=note, approve=False)
+
+
+@transaction.atomic
+def plan_set_zone_exclusion(*, plan: Plan, actor: User, excluded: bool, note: str = "") -> Plan:
+    """Staff take a plan out of the subsidy zone (or back in) (RULES P1, O1).
+
+    An excluded plan stays listed and may be bought at full self-pay only.
+    """
+    _require_staff(actor)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.excluded_from_zone == excluded:
+        return plan
+    plan.excluded_from_zone = excluded
+    plan.save(update_fields=["excluded_from_zone", "updated_at"])
+    PlanEvent.objects.create(
+        plan=plan,
+        action="zone_exclude" if excluded else "zone_include",
+        from_status=plan.status,
+        to_status=plan.status,
+        actor=actor,
+        note=note,
+    )
+    catalog_changed()
+    return plan
+
+
+@transaction.atomic
+def plan_bulk_create_listed(*, rows: Iterable[dict], batch_size: int = 2000) -> int:
+    """Create many listed plans at once (demo and load-test data only).
+
+    Each row has vendor, category, name, summary, description, specification,
+    price, term_months. Skips the per-plan review on purpose: it is seed data;
+    one event per plan still records how it got listed.
+    """
+    now = timezone.now()
+    plans = []
+    for row in rows:
+        plan = Plan(status=Plan.Status.LISTED, listed_at=now, **row)
+        plan.search_text = plan_search_text(
+            name=plan.name, summary=plan.summary, vendor=row["vendor"], category=row["category"]
+        )
+        plans.append(plan)
+    created = Plan.objects.bulk_create(plans, batch_size=batch_size)
+    catalog_changed()
+    if created and created[0].pk is None:  # SQLite before 3.35 returns no ids
+        return len(created)
+    PlanEvent.objects.bulk_create(
+        [
+            PlanEvent(plan=p, action="seed", from_status="", to_status=p.status, note="demo data")
+            for p in created
+        ],
+        batch_size=batch_size,
+    )
+    return len(created)
