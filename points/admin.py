@@ -1,8 +1,23 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from points.models import Program
+from points import services
+from points.models import (
+    Answer,
+    Choice,
+    ExpertRequest,
+    ExpertRequestEvent,
+    LedgerEntry,
+    Program,
+    Question,
+    Submission,
+    Wallet,
+)
 from points.services import program_create, program_update
+from tcloud.errors import RuleError
 from tcloud.templatetags.tcloud import ntd
 
 
@@ -66,3 +81,210 @@ class ProgramAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         program_update(program=form.instance, categories=form.cleaned_data["categories"])
+
+
+# --- Wallets and the ledger: staff see everything, change nothing (T5) ------
+
+
+class _ReadOnly:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LedgerEntryInline(_ReadOnly, admin.TabularInline):
+    model = LedgerEntry
+    fields = [
+        "created_at",
+        "kind",
+        "points",
+        "to_program",
+        "order_id",
+        "reason",
+        "actor",
+        "idempotency_key",
+    ]
+    readonly_fields = fields
+    extra = 0
+    ordering = ["-created_at", "-id"]
+
+
+@admin.register(Wallet)
+class WalletAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = [
+        "business",
+        "program",
+        "status",
+        "available",
+        "held",
+        "spent",
+        "returned_to_program",
+        "granted_at",
+        "activation_deadline",
+        "expires_at",
+    ]
+    list_filter = ["program", "status"]
+    search_fields = ["business__tax_id", "business__name"]
+    list_select_related = ["business", "program"]
+    readonly_fields = [f.name for f in Wallet._meta.fields]
+    inlines = [LedgerEntryInline]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ["created_at", "wallet", "kind", "points", "to_program", "order_id", "reason"]
+    list_filter = ["kind", "to_program"]
+    search_fields = ["wallet__business__tax_id", "idempotency_key", "=order_id"]
+    list_select_related = ["wallet__business", "wallet__program"]
+    readonly_fields = [f.name for f in LedgerEntry._meta.fields]
+
+
+# --- The self-assessment: questions are content staff edit (T1) ------------
+
+
+class ChoiceInline(admin.StackedInline):
+    model = Choice
+    extra = 1
+    fields = [("text_zh", "text_en"), "position", "categories"]
+    formfield_overrides = {
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["position", "area", "text_zh", "text_en", "active"]
+    list_display_links = ["text_zh"]
+    list_editable = ["position", "active"]
+    list_filter = ["area", "active"]
+    inlines = [ChoiceInline]
+
+
+class AnswerInline(_ReadOnly, admin.TabularInline):
+    model = Answer
+    fields = ["question", "choice"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Submission)
+class SubmissionAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ["created_at", "business", "program", "outcome"]
+    list_filter = ["outcome", "program"]
+    search_fields = ["business__tax_id", "business__name"]
+    readonly_fields = [
+        "business",
+        "program",
+        "user",
+        "created_at",
+        "outcome",
+        "outcome_message",
+        "recommended",
+    ]
+    exclude = ["recommended_categories"]
+    inlines = [AnswerInline]
+
+    @admin.display(description=_("recommended categories"))
+    def recommended(self, obj):
+        return ", ".join(str(c) for c in obj.recommended_categories.all())
+
+
+# --- Expert service requests: staff assign and track (T1) ------------------
+
+
+class ExpertRequestForm(forms.ModelForm):
+    """The request itself is read-only; staff pick the next step."""
+
+    STEPS = [
+        ("", "---------"),
+        ("assign", _("Assign an expert")),
+        ("schedule", _("Schedule the visit or call")),
+        ("complete", _("Mark as done")),
+        ("cancel", _("Cancel")),
+    ]
+    step = forms.ChoiceField(label=_("next step"), choices=STEPS, required=False)
+    new_expert = forms.CharField(label=_("expert"), required=False, max_length=120)
+    when = forms.DateTimeField(
+        label=_("scheduled for"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    step_note = forms.CharField(label=_("note"), required=False, max_length=300)
+
+    class Meta:
+        model = ExpertRequest
+        fields: list[str] = []
+
+
+class ExpertRequestEventInline(_ReadOnly, admin.TabularInline):
+    model = ExpertRequestEvent
+    fields = ["at", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(ExpertRequest)
+class ExpertRequestAdmin(admin.ModelAdmin):
+    form = ExpertRequestForm
+    list_display = [
+        "created_at",
+        "business",
+        "kind",
+        "status",
+        "expert",
+        "assigned_to",
+        "scheduled_for",
+    ]
+    list_filter = ["status", "kind"]
+    search_fields = ["business__tax_id", "business__name", "expert"]
+    readonly_fields = [
+        "business",
+        "requested_by",
+        "kind",
+        "contact_phone",
+        "note",
+        "status",
+        "expert",
+        "assigned_to",
+        "scheduled_for",
+        "created_at",
+    ]
+    fieldsets = [
+        (None, {"fields": readonly_fields}),
+        (_("Next step"), {"fields": ["step", "new_expert", "when", "step_note"]}),
+    ]
+    inlines = [ExpertRequestEventInline]
+
+    def has_add_permission(self, request):
+        return False  # members ask; staff follow up
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        step, note = data.get("step"), data.get("step_note", "")
+        try:
+            if step == "assign":
+                services.expert_request_assign(
+                    request=obj, actor=request.user, expert=data.get("new_expert", ""), note=note
+                )
+            elif step == "schedule":
+                if not data.get("when"):
+                    raise ValidationError({"when": _("Give the date and time.")})
+                services.expert_request_schedule(
+                    request=obj, actor=request.user, scheduled_for=data["when"], note=note
+                )
+            elif step == "complete":
+                services.expert_request_complete(request=obj, actor=request.user, note=note)
+            elif step == "cancel":
+                services.expert_request_cancel(request=obj, actor=request.user, note=note)
+        except (RuleError, ValidationError) as exc:
+            self.message_user(
+                request, getattr(exc, "message", None) or "; ".join(exc.messages), messages.ERROR
+            )

@@ -1,5 +1,11 @@
 """API endpoints of the points app (included under /api/v1/ by tcloud/api/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from points import api
+
+urlpatterns = [
+    path("assessment/", api.AssessmentView.as_view(), name="assessment"),
+    path("wallet/", api.WalletView.as_view(), name="wallet"),
+    path("wallet/entries/", api.WalletEntriesView.as_view(), name="wallet-entries"),
+]

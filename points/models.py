@@ -1,8 +1,10 @@
 import datetime as dt
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -84,3 +86,411 @@ class Program(models.Model):
     @property
     def budget_used(self) -> int:
         return self.budget_total - self.budget_available
+
+
+class Wallet(models.Model):
+    """A business's points in one program (RULES T1-T5).
+
+    The figures are kept beside the ledger under `select_for_update()` and always
+    satisfy `granted = available + held + spent + returned_to_program`: every
+    point the program ever handed to this wallet is in exactly one place, so no
+    point is created or lost. `granted` is cumulative: a wallet revoked under T3
+    and granted again counts both grants (the first 30,000 sit in
+    `returned_to_program`). Figures equal the sums of the wallet's ledger entries
+    (`points.selectors.wallet_figures_from_entries`).
+    """
+
+    class Status(models.TextChoices):
+        # NONE exists only inside a grant's transaction (the row is inserted
+        # first so concurrent grants for one business serialise on it).
+        NONE = "none", _("No points")
+        ACTIVE = "active", _("Active")
+        REVOKED = "revoked", _("Revoked (not used in time)")
+        EXPIRED = "expired", _("Expired")
+
+    business = models.ForeignKey(
+        "members.Business",
+        verbose_name=_("business"),
+        on_delete=models.PROTECT,
+        related_name="wallets",
+    )
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="wallets"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NONE
+    )
+    granted = models.PositiveBigIntegerField(_("granted"), default=0)
+    available = models.PositiveBigIntegerField(_("available"), default=0)
+    held = models.PositiveBigIntegerField(_("held by pending orders"), default=0)
+    spent = models.PositiveBigIntegerField(_("spent"), default=0)
+    returned_to_program = models.PositiveBigIntegerField(_("returned to the program"), default=0)
+    grants = models.PositiveSmallIntegerField(
+        _("number of grants"),
+        default=0,
+        help_text=_("A wallet revoked under T3 may be granted again."),
+    )
+    granted_at = models.DateTimeField(_("granted at"), null=True, blank=True)
+    activation_deadline = models.DateTimeField(_("activation deadline"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    first_used_at = models.DateTimeField(
+        _("first used at"),
+        null=True,
+        blank=True,
+        help_text=_("When an order first held points of the current grant (T3)."),
+    )
+    grants_notified = models.PositiveSmallIntegerField(
+        _("grant emails sent"),
+        default=0,
+        help_text=_("How many grants the member was emailed about (the email task is idempotent)."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("wallet")
+        verbose_name_plural = _("wallets")
+        constraints = [
+            models.UniqueConstraint(fields=["business", "program"], name="wallet_one_per_program"),
+            models.CheckConstraint(
+                condition=Q(granted__gte=0)
+                & Q(available__gte=0)
+                & Q(held__gte=0)
+                & Q(spent__gte=0)
+                & Q(returned_to_program__gte=0),
+                name="wallet_no_negative_figure",
+            ),
+            # T5: no point is created or lost.
+            models.CheckConstraint(
+                condition=Q(
+                    granted=F("available") + F("held") + F("spent") + F("returned_to_program")
+                ),
+                name="wallet_points_conserved",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="none", grants=0, granted=0)
+                | (
+                    ~Q(status="none")
+                    & Q(
+                        grants__gt=0,
+                        granted_at__isnull=False,
+                        activation_deadline__isnull=False,
+                        expires_at__isnull=False,
+                    )
+                ),
+                name="wallet_granted_has_deadlines",
+            ),
+        ]
+        indexes = [
+            # The sweeps' scans (T3, T4): only active wallets are ever due.
+            models.Index(
+                fields=["activation_deadline"],
+                condition=Q(status="active", first_used_at__isnull=True),
+                name="wallet_due_revoke",
+            ),
+            models.Index(
+                fields=["expires_at"], condition=Q(status="active"), name="wallet_due_expire"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business} / {self.program}"
+
+    def is_valid_at(self, moment: dt.datetime) -> bool:
+        """Whether points may still come back to this wallet (R5, T4)."""
+        return (
+            self.status == self.Status.ACTIVE
+            and self.expires_at is not None
+            and (moment <= self.expires_at)
+        )
+
+
+class LedgerEntry(models.Model):
+    """One movement of points (RULES T5). Append-only: a database trigger
+    refuses UPDATE and DELETE (migration 0003).
+
+    `points` is always positive; the kind says where the points went:
+
+    - grant: program budget -> available
+    - hold: available -> held (an order is pending)
+    - release: held -> available, or -> program when `to_program` (T4)
+    - spend: held -> spent
+    - return: spent -> available, or -> program when `to_program` (R5)
+    - revoke (T3), expire (T4): available -> program (`to_program` is true)
+
+    `order_id` is the id of the order that caused the movement, if one did: a
+    plain column, so the ledger does not depend on the orders app's tables.
+    """
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", _("Grant")
+        HOLD = "hold", _("Hold")
+        RELEASE = "release", _("Release")
+        SPEND = "spend", _("Spend")
+        RETURN = "return", _("Return")
+        REVOKE = "revoke", _("Revoke")
+        EXPIRE = "expire", _("Expire")
+
+    wallet = models.ForeignKey(
+        Wallet, verbose_name=_("wallet"), on_delete=models.PROTECT, related_name="entries"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    points = models.PositiveBigIntegerField(_("points"))
+    to_program = models.BooleanField(_("back to the program"), default=False)
+    order_id = models.BigIntegerField(_("order"), null=True, blank=True, db_index=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        constraints = [
+            models.CheckConstraint(condition=Q(points__gt=0), name="ledger_points_positive"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["revoke", "expire"], to_program=True)
+                | Q(kind__in=["grant", "hold", "spend"], to_program=False)
+                | Q(kind__in=["release", "return"]),
+                name="ledger_destination_matches_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["wallet", "created_at"], name="ledger_wallet_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.points:,}"
+
+
+class Area(models.TextChoices):
+    """The 8 areas of the digital self-assessment (RULES T1)."""
+
+    DAILY_OPERATIONS = "daily_operations", _("Daily operations")
+    PRODUCTION_SCHEDULING = "production_scheduling", _("Production scheduling")
+    REMOTE_WORK = "remote_work", _("Remote work")
+    ONLINE_COLLABORATION = "online_collaboration", _("Online collaboration")
+    INFORMATION_SECURITY = "information_security", _("Information security")
+    SALES_CHANNELS = "sales_channels", _("Sales management and channels")
+    ELECTRONIC_PAYMENT = "electronic_payment", _("Electronic payment")
+    CUSTOMER_MANAGEMENT = "customer_management", _("Customer management")
+
+
+class _Bilingual(models.Model):
+    """Question and choice texts are data staff edit, in both UI languages."""
+
+    text_zh = models.CharField(_("text (Chinese)"), max_length=300)
+    text_en = models.CharField(_("text (English)"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        from django.utils.translation import get_language
+
+        if (get_language() or "").startswith("en") and self.text_en:
+            return self.text_en
+        return self.text_zh
+
+
+class Question(_Bilingual):
+    """A question of the digital self-assessment (T1), edited by staff."""
+
+    area = models.CharField(_("area"), max_length=30, choices=Area.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("asked"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("assessment question")
+        verbose_name_plural = _("assessment questions")
+
+
+class Choice(_Bilingual):
+    """One answer to a question; the categories it points to drive the
+    recommendations."""
+
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="choices"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    categories = models.ManyToManyField(
+        "catalog.Category",
+        verbose_name=_("points to categories"),
+        blank=True,
+        related_name="assessment_choices",
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+
+
+class Submission(models.Model):
+    """A member's completed self-assessment, kept with its answers (T1)."""
+
+    class Outcome(models.TextChoices):
+        GRANTED = "granted", _("Points granted")
+        ALREADY_GRANTED = "already_granted", _("Points already granted")
+        NOT_ELIGIBLE = "not_eligible", _("Not eligible for points")
+        PENDING_REVIEW = "pending_review", _("Waiting for staff review")
+        PRIOR_RECIPIENT = "prior_recipient", _("Granted points in an earlier program")
+        BUDGET_EXHAUSTED = "budget_exhausted", _("Program budget used up")
+        NO_PROGRAM = "no_program", _("No open program")
+
+    business = models.ForeignKey(
+        "members.Business",
+        verbose_name=_("business"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    program = models.ForeignKey(
+        Program,
+        verbose_name=_("program"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    recommended_categories = models.ManyToManyField(
+        "catalog.Category",
+        verbose_name=_("recommended categories"),
+        blank=True,
+        related_name="+",
+    )
+    outcome = models.CharField(_("points outcome"), max_length=20, choices=Outcome.choices)
+    outcome_message = models.TextField(_("what the member was told"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+
+    def __str__(self) -> str:
+        return f"{self.business} {self.created_at:%Y-%m-%d}"
+
+
+class Answer(models.Model):
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("self-assessment"),
+        on_delete=models.CASCADE,
+        related_name="answers",
+    )
+    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.PROTECT)
+    choice = models.ForeignKey(Choice, verbose_name=_("choice"), on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "question"], name="answer_once_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.choice}"
+
+
+class ExpertRequest(models.Model):
+    """A member's request for an expert visit or call (T1), tracked by staff."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("On-site visit")
+        CALL = "call", _("Phone or video call")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ASSIGNED = "assigned", _("Expert assigned")
+        SCHEDULED = "scheduled", _("Scheduled")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    business = models.ForeignKey(
+        "members.Business",
+        verbose_name=_("business"),
+        on_delete=models.PROTECT,
+        related_name="expert_requests",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    note = models.TextField(_("what the member needs"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    expert = models.CharField(_("expert"), max_length=120, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff in charge"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    scheduled_for = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("expert service request")
+        verbose_name_plural = _("expert service requests")
+
+    def __str__(self) -> str:
+        return f"{self.business} {self.get_kind_display()} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in {self.Status.REQUESTED, self.Status.ASSIGNED, self.Status.SCHEDULED}
+
+
+class ExpertRequestEvent(models.Model):
+    """One transition of an expert request: who, when, what."""
+
+    request = models.ForeignKey(
+        ExpertRequest,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("request"),
+    )
+    from_status = models.CharField(_("from"), max_length=10, blank=True)
+    to_status = models.CharField(_("to"), max_length=10)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("expert request event")
+        verbose_name_plural = _("expert request events")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"

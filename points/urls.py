@@ -1,5 +1,12 @@
 """Pages of the points app (included at the site root by tcloud/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from points import views
+
+urlpatterns = [
+    path("points/", views.my_points, name="points_mine"),
+    path("points/assessment/", views.assessment, name="points_assessment"),
+    path("points/assessment/result/", views.assessment_result, name="points_assessment_result"),
+    path("points/expert/", views.expert, name="points_expert"),
+]
