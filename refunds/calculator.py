@@ -9,17 +9,11 @@ Exact arithmetic with `Fraction`: money and points never touch floats.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` plus whole calendar months, clamped to the end of a shorter month."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+from tcloud.calendar import add_months
 
 
 def months_used(*, service_start: dt.date, cancelled_on: dt.date) -> Fraction:

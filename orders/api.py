@@ -1,0 +1,307 @@
+"""Order endpoints of shared/API.md, for members and vendors."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from orders import services
+from orders.models import Order, OrderEvent
+from orders.reauth import reauth_start
+from orders.selectors import order_split, orders_of_business, orders_of_vendor
+from tcloud.api.idempotency import idempotent
+
+
+class IsMember(BasePermission):
+    message = _("Only members (businesses) can do this.")
+
+    def has_permission(self, request, view):
+        return request.user.is_authenticated and request.user.role == "member"
+
+
+class IsVendor(BasePermission):
+    message = _("Only vendors can do this.")
+
+    def has_permission(self, request, view):
+        return request.user.is_authenticated and request.user.role == "vendor"
+
+
+class EventSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = OrderEvent
+        fields = ["action", "label", "from_status", "to_status", "actor_role", "note", "created_at"]
+
+
+class VendorRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True)
+    vendor = VendorRefSerializer(read_only=True)
+    flags = serializers.ListField(child=serializers.CharField(), read_only=True)
+    events = EventSerializer(many=True, read_only=True)
+    business = serializers.CharField(source="business.name", read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "number",
+            "status",
+            "plan",
+            "plan_name",
+            "term_months",
+            "vendor",
+            "business",
+            "price",
+            "points_used",
+            "self_pay",
+            "respond_by",
+            "pay_by",
+            "invoice_by",
+            "deliver_by",
+            "payment_link",
+            "payment_options",
+            "invoice_number",
+            "invoice_issued_on",
+            "service_start",
+            "service_end",
+            "flags",
+            "events",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, order):
+        data = super().to_representation(order)
+        if order.status == Order.Status.DRAFT:
+            # A draft shows the split as it would be if submitted now (O2).
+            split = order_split(business=order.business, plan=order.plan)
+            data.update(points_used=split.points_used, self_pay=split.self_pay)
+        return data
+
+
+class OrderCreateSerializer(serializers.Serializer):
+    plan = serializers.IntegerField()
+
+
+class VerificationSerializer(serializers.Serializer):
+    code = serializers.CharField(required=False, allow_blank=True)
+    signature = serializers.CharField(required=False)
+    certificate = serializers.CharField(required=False)
+
+
+class SubmitSerializer(serializers.Serializer):
+    agree_contract = serializers.BooleanField()
+    verification = VerificationSerializer()
+    points_used = serializers.IntegerField(
+        required=False, help_text="The points the client showed; 409 amounts_changed if stale."
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
+
+
+class RequiredReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class AcceptSerializer(serializers.Serializer):
+    payment_link = serializers.URLField(
+        max_length=500, required=False, allow_blank=True, default=""
+    )
+    payment_options = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default=""
+    )
+
+
+class InvoiceSerializer(serializers.Serializer):
+    invoice_number = serializers.CharField(max_length=10)
+    issued_on = serializers.DateField()
+
+
+class StartServiceSerializer(serializers.Serializer):
+    service_start = serializers.DateField()
+
+
+def _order_queryset():
+    return Order.objects.select_related("plan", "vendor", "business").prefetch_related("events")
+
+
+# --- member --------------------------------------------------------------------
+
+
+class MemberOrders(generics.ListAPIView):
+    """`GET orders/`: the member's orders; `POST orders/ {plan}`: a draft."""
+
+    permission_classes = [IsAuthenticated, IsMember]
+    serializer_class = OrderSerializer
+
+    def get_queryset(self):
+        return orders_of_business(business=self.request.user.business).prefetch_related("events")
+
+    @extend_schema(request=OrderCreateSerializer, responses={201: OrderSerializer})
+    @idempotent
+    def post(self, request):
+        from catalog.models import Plan
+
+        data = OrderCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = Plan.objects.filter(pk=data.validated_data["plan"]).first()
+        if plan is None:
+            raise serializers.ValidationError({"plan": [_("No such plan.")]})
+        order = services.order_create(user=request.user, plan=plan)
+        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+class MemberOrderMixin:
+    permission_classes = [IsAuthenticated, IsMember]
+
+    def get_order(self, request, pk) -> Order:
+        # Another business's order is "not found", never "forbidden".
+        return get_object_or_404(_order_queryset(), pk=pk, business_id=request.user.business_id)
+
+
+class MemberOrderDetail(MemberOrderMixin, APIView):
+    @extend_schema(responses=OrderSerializer)
+    def get(self, request, pk):
+        return Response(OrderSerializer(self.get_order(request, pk)).data)
+
+
+class MemberOrderVerification(MemberOrderMixin, APIView):
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request, pk):
+        order = self.get_order(request, pk)
+        return Response(
+            reauth_start(order=order, user=request.user, ip=request.META.get("REMOTE_ADDR", ""))
+        )
+
+
+class MemberOrderSubmit(MemberOrderMixin, APIView):
+    @extend_schema(request=SubmitSerializer, responses=OrderSerializer)
+    @idempotent
+    def post(self, request, pk):
+        order = self.get_order(request, pk)
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.order_submit(
+            order=order,
+            actor=request.user,
+            agree_contract=data.validated_data["agree_contract"],
+            verification=data.validated_data["verification"],
+            expected_points_used=data.validated_data.get("points_used"),
+        )
+        return Response(OrderSerializer(_order_queryset().get(pk=order.pk)).data)
+
+
+class MemberOrderCancel(MemberOrderMixin, APIView):
+    @extend_schema(request=ReasonSerializer, responses=OrderSerializer)
+    @idempotent
+    def post(self, request, pk):
+        order = self.get_order(request, pk)
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.order_cancel(
+            order=order, actor=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(OrderSerializer(_order_queryset().get(pk=order.pk)).data)
+
+
+# --- vendor --------------------------------------------------------------------
+
+
+@extend_schema(parameters=[OpenApiParameter("status", str, enum=Order.Status.values)])
+class VendorOrders(generics.ListAPIView):
+    """The vendor's orders, the soonest deadline first."""
+
+    permission_classes = [IsAuthenticated, IsVendor]
+    serializer_class = OrderSerializer
+
+    def get_queryset(self):
+        wanted = self.request.query_params.get("status") or None
+        if wanted and wanted not in Order.Status.values:
+            raise serializers.ValidationError({"status": [_("Unknown status.")]})
+        return orders_of_vendor(vendor=self.request.user.vendor, status=wanted).prefetch_related(
+            "events"
+        )
+
+
+class VendorOrderMixin:
+    permission_classes = [IsAuthenticated, IsVendor]
+
+    def get_order(self, request, pk) -> Order:
+        qs = _order_queryset().exclude(status=Order.Status.DRAFT)
+        return get_object_or_404(qs, pk=pk, vendor_id=request.user.vendor_id)
+
+    def done(self, order):
+        return Response(OrderSerializer(_order_queryset().get(pk=order.pk)).data)
+
+
+class VendorOrderDetail(VendorOrderMixin, APIView):
+    @extend_schema(responses=OrderSerializer)
+    def get(self, request, pk):
+        return Response(OrderSerializer(self.get_order(request, pk)).data)
+
+
+class VendorOrderAccept(VendorOrderMixin, APIView):
+    @extend_schema(request=AcceptSerializer, responses=OrderSerializer)
+    def post(self, request, pk):
+        order = self.get_order(request, pk)
+        data = AcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self.done(
+            services.order_accept(order=order, actor=request.user, **data.validated_data)
+        )
+
+
+class VendorOrderReject(VendorOrderMixin, APIView):
+    @extend_schema(request=RequiredReasonSerializer, responses=OrderSerializer)
+    def post(self, request, pk):
+        order = self.get_order(request, pk)
+        data = RequiredReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self.done(
+            services.order_reject(
+                order=order, actor=request.user, reason=data.validated_data["reason"]
+            )
+        )
+
+
+class VendorOrderConfirmPayment(VendorOrderMixin, APIView):
+    @extend_schema(request=None, responses=OrderSerializer)
+    @idempotent
+    def post(self, request, pk):
+        order = self.get_order(request, pk)
+        return self.done(services.order_confirm_payment(order=order, actor=request.user))
+
+
+class VendorOrderInvoice(VendorOrderMixin, APIView):
+    @extend_schema(request=InvoiceSerializer, responses=OrderSerializer)
+    def post(self, request, pk):
+        order = self.get_order(request, pk)
+        data = InvoiceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self.done(
+            services.order_record_invoice(order=order, actor=request.user, **data.validated_data)
+        )
+
+
+class VendorOrderStartService(VendorOrderMixin, APIView):
+    @extend_schema(request=StartServiceSerializer, responses=OrderSerializer)
+    def post(self, request, pk):
+        order = self.get_order(request, pk)
+        data = StartServiceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self.done(
+            services.order_start_service(order=order, actor=request.user, **data.validated_data)
+        )

@@ -1,0 +1,150 @@
+"""The emails of an order's life, each to the party who must act next."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from orders.models import Order, OrderNotification
+from tcloud.templatetags.tcloud import ntd, roc_date
+
+
+def _vendor_emails(order: Order) -> list[str]:
+    return list(order.vendor.users.filter(is_active=True).values_list("email", flat=True))
+
+
+def _member_emails(order: Order) -> list[str]:
+    return [order.placed_by.email]
+
+
+def _message(order: Order, kind: str) -> tuple[list[str], str, str]:
+    """(recipients, subject, body) for one kind of email."""
+    n, plan = order.number, order.plan_name
+    amounts = _("%(price)s = %(points)s points + %(self_pay)s self-pay") % {
+        "price": ntd(order.price),
+        "points": f"{order.points_used:,}",
+        "self_pay": ntd(order.self_pay),
+    }
+    member, vendor = _member_emails(order), _vendor_emails(order)
+    table = {
+        "submitted": (
+            vendor,
+            _("New order %(n)s: answer by %(d)s"),
+            _(
+                "%(business)s ordered %(plan)s (%(amounts)s). Accept it with a payment "
+                "link, or reject it, by %(d)s; otherwise it lapses."
+            ),
+        ),
+        "accepted": (
+            member,
+            _("Order %(n)s accepted: pay by %(d)s"),
+            _(
+                "The vendor accepted your order of %(plan)s. Pay the self-pay of "
+                "%(self_pay)s by %(d)s through: %(link)s"
+            ),
+        ),
+        "rejected": (
+            member,
+            _("Order %(n)s was rejected"),
+            _(
+                "The vendor rejected your order of %(plan)s. Any points it held are "
+                "available again."
+            ),
+        ),
+        "lapsed": (
+            member + vendor,
+            _("Order %(n)s lapsed"),
+            _(
+                "The vendor did not answer your order of %(plan)s in time. Any points it "
+                "held are available again."
+            ),
+        ),
+        "unpaid": (
+            member + vendor,
+            _("Order %(n)s was cancelled: not paid in time"),
+            _(
+                "The self-pay of the order of %(plan)s was not paid in time. Any points it "
+                "held are available again."
+            ),
+        ),
+        "cancelled_paid": (
+            vendor,
+            _("Order %(n)s was cancelled after payment"),
+            _(
+                "The member cancelled its paid order of %(plan)s. See the refund "
+                "owed in the vendor portal and confirm once it is paid back."
+            ),
+        ),
+        "withdrawn": (
+            vendor,
+            _("Order %(n)s was cancelled by the member"),
+            _("The member cancelled its order of %(plan)s before paying."),
+        ),
+        "confirmed": (
+            member + vendor,
+            _("Order %(n)s confirmed"),
+            _(
+                "The self-pay of %(plan)s was received. The vendor issues the invoice "
+                "by %(invoice_by)s and starts the service by %(deliver_by)s."
+            ),
+        ),
+        "invoiced": (
+            member,
+            _("Invoice %(invoice)s for order %(n)s"),
+            _("The vendor recorded invoice %(invoice)s for %(plan)s."),
+        ),
+        "started": (
+            member,
+            _("Your service %(plan)s has started"),
+            _("The service of order %(n)s runs from %(start)s to %(end)s."),
+        ),
+        "invoice_late": (
+            member,
+            _("Order %(n)s: the invoice is late"),
+            _(
+                "The vendor has not recorded the invoice for %(plan)s by "
+                "%(invoice_by)s. Program staff have been alerted."
+            ),
+        ),
+        "delivery_late": (
+            member,
+            _("Order %(n)s: the service is late"),
+            _(
+                "The vendor has not started %(plan)s by %(deliver_by)s. Program "
+                "staff have been alerted."
+            ),
+        ),
+    }
+    recipients, subject, body = table[kind]
+    values = {
+        "n": n,
+        "plan": plan,
+        "amounts": amounts,
+        "business": order.business.name,
+        "self_pay": ntd(order.self_pay),
+        "link": order.payment_link or order.payment_options,
+        "d": roc_date(order.respond_by if kind == "submitted" else order.pay_by),
+        "invoice_by": roc_date(order.invoice_by),
+        "deliver_by": roc_date(order.deliver_by),
+        "invoice": order.invoice_number,
+        "start": roc_date(order.service_start),
+        "end": roc_date(order.service_end),
+    }
+    return recipients, subject % values, body % values
+
+
+@transaction.atomic
+def order_email_send(*, order_id: int, kind: str) -> bool:
+    """Send the `kind` email of an order unless it was sent; True when sent now."""
+    order = Order.objects.select_related("business", "vendor", "placed_by").get(pk=order_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        recipients, subject, body = _message(order, kind)
+    _row, created = OrderNotification.objects.get_or_create(
+        order=order, kind=kind, defaults={"recipients": ", ".join(recipients)}
+    )
+    if created and recipients:
+        send_mail(f"[tcloud] {subject}", body, None, recipients)
+    return created

@@ -1,0 +1,57 @@
+"""Re-authentication before an order is submitted (RULES O3).
+
+The member proves again who it is with the verification method its business
+registered with (M5); the membership's verification backends do the work
+(`members.services.business_reauth_start` / `business_reauth_check`).
+
+Failed tries are also counted in the cache, outside any transaction: a failed
+submission rolls its transaction back (and with it the challenge's own try
+counter), so without this count a client could guess codes without limit.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from tcloud.errors import RuleError
+
+MAX_FAILURES = 5
+WINDOW_SECONDS = 15 * 60
+
+
+class ReauthFailed(RuleError):
+    code = "verification_failed"
+
+
+def _failures_key(business_id: int) -> str:
+    return f"orders:reauth-failures:{business_id}"
+
+
+def reauth_start(*, order, user, ip: str = "") -> dict:
+    """Begin the check for this order: sends the code or issues the challenge.
+    Returns what the page or API client shows next."""
+    from members.services import business_reauth_start
+
+    info = business_reauth_start(business=order.business, ip=ip)
+    cache.delete(_failures_key(order.business_id))
+    if info.get("method") == "simulator" or "message" not in info:
+        info.setdefault("message", _("Enter the code you received (demo mode: 000000)."))
+    return info
+
+
+def reauth_check(*, order, user, proof: dict | None) -> None:
+    """Raise ReauthFailed unless `proof` verifies the member's business now."""
+    from members.services import business_reauth_check
+
+    key = _failures_key(order.business_id)
+    if (cache.get(key) or 0) >= MAX_FAILURES:
+        raise ReauthFailed(
+            _("Too many failed tries. Start the verification again."), code="too_many_tries"
+        )
+    try:
+        business_reauth_check(business=order.business, proof=proof or {})
+    except RuleError as exc:
+        if cache.add(key, 1, WINDOW_SECONDS) is False:
+            cache.incr(key)
+        raise ReauthFailed(exc.message, code=exc.code) from None

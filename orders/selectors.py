@@ -1,0 +1,120 @@
+"""Reads of the orders app: the co-pay split and order lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Case, F, QuerySet, When
+from django.utils import timezone
+
+from orders.models import Order
+
+
+@dataclass(frozen=True)
+class Split:
+    """How a price divides into points and self-pay (RULES O2)."""
+
+    price: int
+    points_used: int
+    self_pay: int
+    wallet_id: int | None
+    subsidy_eligible: bool  # the plan may use points (O1)
+    available: int  # the member's available points (0 without a valid wallet)
+
+
+def split_for(*, price: int, available: int, points_parts: int = 1, self_pay_parts: int = 1) -> int:
+    """Points used = min(available, floor(price x points share)); 1:1 -> floor(price / 2)."""
+    return min(available, price * points_parts // (points_parts + self_pay_parts))
+
+
+def order_split(*, business, plan, now: dt.datetime | None = None) -> Split:
+    """The split the member would get for `plan` right now.
+
+    Points apply only to plans in the open program's subsidy zone (O1) and only
+    from a wallet that may still be used (T3, T4); otherwise the member pays the
+    full price itself.
+    """
+    from catalog.selectors import plan_is_subsidy_eligible
+    from points.models import Wallet
+    from points.selectors import program_current
+
+    now = now or timezone.now()
+    program = program_current(on=timezone.localdate(now))
+    eligible = program is not None and plan_is_subsidy_eligible(plan=plan, program=program)
+    wallet = None
+    if program is not None:
+        wallet = Wallet.objects.filter(business=business, program=program).first()
+    usable = (
+        wallet is not None
+        and wallet.status == Wallet.Status.ACTIVE
+        and wallet.expires_at is not None
+        and now <= wallet.expires_at
+        and (wallet.first_used_at is not None or now <= wallet.activation_deadline)
+    )
+    available = wallet.available if usable else 0
+    points = (
+        split_for(
+            price=plan.price,
+            available=available,
+            points_parts=program.copay_points_parts,
+            self_pay_parts=program.copay_self_pay_parts,
+        )
+        if eligible and usable
+        else 0
+    )
+    return Split(
+        price=plan.price,
+        points_used=points,
+        self_pay=plan.price - points,
+        wallet_id=wallet.pk if (usable and points) else None,
+        subsidy_eligible=eligible,
+        available=available,
+    )
+
+
+def orders_of_business(*, business) -> QuerySet[Order]:
+    return Order.objects.filter(business=business).select_related("plan", "vendor")
+
+
+def orders_of_vendor(*, vendor, status: str | None = None) -> QuerySet[Order]:
+    """The vendor's queue: what needs an answer soonest first; drafts are private."""
+    qs = (
+        Order.objects.filter(vendor=vendor)
+        .exclude(status=Order.Status.DRAFT)
+        .select_related("plan", "business")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    S = Order.Status
+    next_deadline = Case(
+        When(status=S.SUBMITTED, then=F("respond_by")),
+        When(status=S.ACCEPTED, then=F("pay_by")),
+        When(status=S.CONFIRMED, invoice_number="", then=F("invoice_by")),
+        When(status=S.CONFIRMED, then=F("deliver_by")),
+        When(status=S.IN_SERVICE, invoice_number="", then=F("invoice_by")),
+    )
+    return qs.annotate(next_deadline=next_deadline).order_by(
+        F("next_deadline").asc(nulls_last=True), "-created_at"
+    )
+
+
+def vendor_order_counts(*, vendor) -> dict[str, int]:
+    """What waits for the vendor: orders to answer, payments to confirm, invoices
+    to record, services to start, refunds owed, and orders flagged late."""
+    from django.db.models import Count, Q
+
+    from refunds.models import Refund
+
+    S = Order.Status
+    counts = Order.objects.filter(vendor=vendor).aggregate(
+        to_answer=Count("pk", filter=Q(status=S.SUBMITTED)),
+        awaiting_payment=Count("pk", filter=Q(status=S.ACCEPTED)),
+        to_invoice=Count("pk", filter=Q(status__in=[S.CONFIRMED, S.IN_SERVICE], invoice_number="")),
+        to_start=Count("pk", filter=Q(status=S.CONFIRMED)),
+        flagged=Count("pk", filter=Q(invoice_late=True) | Q(delivery_late=True)),
+    )
+    counts["refunds_owed"] = Refund.objects.filter(
+        order__vendor=vendor, status=Refund.Status.OWED
+    ).count()
+    return counts

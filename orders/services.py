@@ -1,0 +1,545 @@
+"""Write paths of the orders app: the order state machine (RULES O1-O8).
+
+`TRANSITIONS` is the one table of what may happen to an order: from which
+statuses, to which status, and by whom. Every service below moves an order
+through `_transition`, which locks the row, checks the table, writes the
+`OrderEvent` and so refuses an illegal move with `InvalidState` (API 409
+`invalid_state`) having changed nothing. Points move through `points.services`
+with idempotency keys derived from the order, so a retried call moves nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orders.models import Order, OrderEvent
+from orders.selectors import order_split
+from tcloud.calendar import BusinessCalendar
+from tcloud.errors import InvalidState, RuleError
+
+S = Order.Status
+CONTRACT_VERSION = "2022-01"
+
+# O4, O5, O6 (business days).
+RESPOND_DAYS = 3
+PAY_DAYS = 2
+INVOICE_DAYS = 2
+DELIVER_DAYS = 7
+
+INVOICE_NUMBER = re.compile(r"^[A-Z]{2}[0-9]{8}$")
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str
+    by: frozenset[str]  # member, vendor, staff, system
+
+
+def _t(sources, target, *by) -> Transition:
+    return Transition(frozenset(sources), target, frozenset(by))
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "submit": _t({S.DRAFT}, S.SUBMITTED, "member"),
+    "accept": _t({S.SUBMITTED}, S.ACCEPTED, "vendor"),
+    "reject": _t({S.SUBMITTED}, S.REJECTED, "vendor"),
+    "lapse": _t({S.SUBMITTED}, S.LAPSED, "system"),
+    "withdraw": _t({S.DRAFT, S.SUBMITTED, S.ACCEPTED}, S.CANCELLED, "member"),
+    "cancel_unpaid": _t({S.ACCEPTED}, S.CANCELLED, "system"),
+    "confirm_payment": _t({S.ACCEPTED}, S.CONFIRMED, "vendor"),
+    "start_service": _t({S.CONFIRMED}, S.IN_SERVICE, "vendor"),
+    "complete": _t({S.IN_SERVICE}, S.COMPLETED, "system"),
+    # Cancellation after payment and its refund: the refunds app.
+    "cancel_paid": _t({S.CONFIRMED, S.IN_SERVICE}, S.CANCELLED, "member"),
+    "refund": _t({S.CANCELLED}, S.REFUNDED, "vendor", "staff", "system"),
+}
+
+# Facts recorded on an order without changing its status, and when they may be.
+FACTS: dict[str, frozenset[str]] = {
+    "invoice": frozenset({S.CONFIRMED, S.IN_SERVICE}),
+    "flag_invoice_late": frozenset({S.CONFIRMED, S.IN_SERVICE}),
+    "flag_delivery_late": frozenset({S.CONFIRMED, S.IN_SERVICE}),
+}
+
+
+def _role(actor) -> str:
+    return "system" if actor is None else actor.role
+
+
+def _check_party(order: Order, actor, role: str) -> None:
+    """Defence in depth: views already scope objects to their owner."""
+    if role == "member" and actor.business_id != order.business_id:
+        raise InvalidState(_("This order belongs to another business."), code="not_yours")
+    if role == "vendor" and actor.vendor_id != order.vendor_id:
+        raise InvalidState(_("This order belongs to another vendor."), code="not_yours")
+
+
+def _lock(order: Order | int) -> Order:
+    pk = order.pk if isinstance(order, Order) else order
+    # Lock the order row only; the plan and business come along for reading.
+    return (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("plan__vendor", "business")
+        .get(pk=pk)
+    )
+
+
+def _event(order, *, action, actor, now, note="", from_status="", to_status="") -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        actor_role=_role(actor),
+        note=note,
+        created_at=now,
+    )
+
+
+def _transition(
+    order: Order | int, action: str, *, actor, now: dt.datetime, note: str = "", **fields
+) -> Order:
+    rule = TRANSITIONS[action]
+    order = _lock(order)
+    role = _role(actor)
+    if role not in rule.by:
+        raise InvalidState(_("Your role cannot do this to an order."), code="invalid_state")
+    if actor is not None:
+        _check_party(order, actor, role)
+    if order.status not in rule.sources:
+        raise InvalidState(
+            _("An order that is “%(status)s” cannot be changed this way.")
+            % {"status": order.get_status_display()}
+        )
+    source = order.status
+    order.status = rule.target
+    for name, value in fields.items():
+        setattr(order, name, value)
+    order.save(update_fields=["status", "updated_at", *fields])
+    _event(
+        order,
+        action=action,
+        actor=actor,
+        now=now,
+        note=note,
+        from_status=source,
+        to_status=rule.target,
+    )
+    return order
+
+
+def _fact(
+    order: Order | int, action: str, *, actor, now: dt.datetime, note: str = "", **fields
+) -> Order:
+    order = _lock(order)
+    if actor is not None:
+        _check_party(order, actor, _role(actor))
+    if order.status not in FACTS[action]:
+        raise InvalidState(
+            _("An order that is “%(status)s” cannot be changed this way.")
+            % {"status": order.get_status_display()}
+        )
+    for name, value in fields.items():
+        setattr(order, name, value)
+    order.save(update_fields=["updated_at", *fields])
+    _event(
+        order,
+        action=action,
+        actor=actor,
+        now=now,
+        note=note,
+        from_status=order.status,
+        to_status=order.status,
+    )
+    return order
+
+
+def _notify(order: Order, kind: str) -> None:
+    from orders.tasks import send_order_email
+
+    send_order_email.delay_on_commit(order.pk, kind)
+
+
+def _key(order: Order, step: str) -> str:
+    return f"order:{order.pk}:{step}"
+
+
+def _release_points(order: Order, *, actor, now, reason: str) -> None:
+    if order.points_used:
+        from points.services import wallet_release
+
+        wallet_release(
+            wallet=order.wallet_id,
+            points=order.points_used,
+            idempotency_key=_key(order, "release"),
+            order_id=order.pk,
+            actor=actor,
+            reason=reason,
+            now=now,
+        )
+
+
+# --- member ------------------------------------------------------------------
+
+
+@transaction.atomic
+def order_create(*, user, plan, now: dt.datetime | None = None) -> Order:
+    """A draft order of `plan` for the member's business, with the O2 split as of
+    now (shown for review; fixed at submission). Anyone may buy any listed plan;
+    only subsidy-zone plans use points (O1)."""
+    from catalog.selectors import plan_get_on_sale
+
+    now = now or timezone.now()
+    if user.role != "member" or user.business_id is None:
+        raise RuleError(_("Only a registered business can order."), code="not_eligible")
+    on_sale = plan_get_on_sale(pk=plan.pk)
+    if on_sale is None:
+        raise RuleError(_("This plan is not on sale."), code="not_on_sale")
+    split = order_split(business=user.business, plan=on_sale, now=now)
+    order = Order.objects.create(
+        business_id=user.business_id,
+        placed_by=user,
+        plan=on_sale,
+        vendor_id=on_sale.vendor_id,
+        plan_name=on_sale.name,
+        term_months=on_sale.term_months,
+        price=on_sale.price,
+        points_used=split.points_used,
+        self_pay=split.self_pay,
+        wallet_id=split.wallet_id,
+    )
+    _event(order, action="create", actor=user, now=now, to_status=S.DRAFT)
+    return order
+
+
+@transaction.atomic
+def order_submit(
+    *,
+    order: Order | int,
+    actor,
+    agree_contract: bool,
+    verification: dict | None,
+    expected_points_used: int | None = None,
+    now: dt.datetime | None = None,
+) -> Order:
+    """Submit a draft (O3): the member agreed to the product contract and passed
+    re-authentication; the split is fixed and its points are held; the vendor
+    has 3 business days to answer (O4).
+
+    Refused with nothing changed when the contract is not agreed, the
+    verification fails, or the split changed since the member reviewed it
+    (`amounts_changed`, when the client says what it showed).
+    """
+    from orders.reauth import reauth_check
+
+    now = now or timezone.now()
+    order = _lock(order)
+    if not agree_contract:
+        raise ValidationError({"agree_contract": [_("Agree to the product contract to order.")]})
+    if order.status != S.DRAFT:
+        raise InvalidState(_("Only a draft order can be submitted."))
+    _check_party(order, actor, "member")
+    reauth_check(order=order, user=actor, proof=verification)
+    split = order_split(business=order.business, plan=order.plan, now=now)
+    if expected_points_used is not None and expected_points_used != split.points_used:
+        raise RuleError(
+            _("The points available to this order changed. Review the amounts and submit again."),
+            code="amounts_changed",
+        )
+    if order.plan.price != order.price or order.plan.term_months != order.term_months:
+        raise RuleError(
+            _("The vendor changed this plan. Start a new order to see its current terms."),
+            code="amounts_changed",
+        )
+    order = _transition(
+        order,
+        "submit",
+        actor=actor,
+        now=now,
+        points_used=split.points_used,
+        self_pay=split.self_pay,
+        wallet_id=split.wallet_id,
+        contract_version=CONTRACT_VERSION,
+        submitted_at=now,
+        respond_by=BusinessCalendar.load().business_deadline(now, RESPOND_DAYS),
+    )
+    if order.points_used:
+        from points.services import wallet_hold
+
+        wallet_hold(
+            wallet=order.wallet_id,
+            points=order.points_used,
+            idempotency_key=_key(order, "hold"),
+            order_id=order.pk,
+            actor=actor,
+            reason=order.number,
+            now=now,
+        )
+    _notify(order, "submitted")
+    return order
+
+
+@transaction.atomic
+def order_withdraw(
+    *, order: Order | int, actor, reason: str = "", now: dt.datetime | None = None
+) -> Order:
+    """The member cancels before paying; held points are released at once."""
+    now = now or timezone.now()
+    order = _transition(order, "withdraw", actor=actor, now=now, note=reason)
+    _release_points(order, actor=actor, now=now, reason=reason or "withdrawn")
+    if order.submitted_at:
+        _notify(order, "withdrawn")
+    return order
+
+
+@transaction.atomic
+def order_cancel(
+    *, order: Order | int, actor, reason: str = "", now: dt.datetime | None = None
+) -> Order:
+    """The member cancels: before payment the order is withdrawn and its points
+    released; after payment the refunds app cancels it and computes the refund
+    (R1-R7)."""
+    locked = _lock(order)
+    if locked.status in TRANSITIONS["withdraw"].sources:
+        return order_withdraw(order=locked, actor=actor, reason=reason, now=now)
+    if locked.status in TRANSITIONS["cancel_paid"].sources:
+        from refunds.services import refund_request
+
+        return refund_request(order=locked, actor=actor, reason=reason, now=now).order
+    raise InvalidState(
+        _("An order that is “%(status)s” cannot be cancelled.")
+        % {"status": locked.get_status_display()}
+    )
+
+
+@transaction.atomic
+def order_cancel_paid(
+    *, order: Order | int, actor, reason: str = "", now: dt.datetime | None = None
+) -> Order:
+    """Cancel a paid order; `refunds.services.refund_request` does the money."""
+    now = now or timezone.now()
+    order = _transition(order, "cancel_paid", actor=actor, now=now, note=reason)
+    _notify(order, "cancelled_paid")
+    return order
+
+
+@transaction.atomic
+def order_mark_refunded(
+    *, order: Order | int, actor, now: dt.datetime | None = None, note: str = ""
+) -> Order:
+    """The refund of a cancelled paid order is settled."""
+    now = now or timezone.now()
+    return _transition(order, "refund", actor=actor, now=now, note=note)
+
+
+# --- vendor ------------------------------------------------------------------
+
+
+def _not_past(deadline: dt.datetime | None, now: dt.datetime) -> None:
+    if deadline is not None and now > deadline:
+        raise RuleError(_("The deadline for this step has passed."), code="deadline_passed")
+
+
+@transaction.atomic
+def order_accept(
+    *,
+    order: Order | int,
+    actor,
+    payment_link: str,
+    payment_options: str = "",
+    now: dt.datetime | None = None,
+) -> Order:
+    """The vendor accepts (O4) and says how to pay; the member has 2 business days
+    to pay the self-pay (O5). A full self-pay order needs the link too."""
+    now = now or timezone.now()
+    locked = _lock(order)
+    _not_past(locked.respond_by, now)
+    if not payment_link and not payment_options:
+        raise ValidationError({"payment_link": [_("Give the member a payment link or options.")]})
+    order = _transition(
+        locked,
+        "accept",
+        actor=actor,
+        now=now,
+        payment_link=payment_link,
+        payment_options=payment_options,
+        pay_by=BusinessCalendar.load().business_deadline(now, PAY_DAYS),
+    )
+    _notify(order, "accepted")
+    return order
+
+
+@transaction.atomic
+def order_reject(
+    *, order: Order | int, actor, reason: str, now: dt.datetime | None = None
+) -> Order:
+    """The vendor declines (O4); the held points go back to the member."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Tell the member why.")]})
+    order = _transition(order, "reject", actor=actor, now=now, note=reason)
+    _release_points(order, actor=actor, now=now, reason="rejected")
+    _notify(order, "rejected")
+    return order
+
+
+@transaction.atomic
+def order_confirm_payment(*, order: Order | int, actor, now: dt.datetime | None = None) -> Order:
+    """The vendor received the self-pay (O6): the order is confirmed and its held
+    points are spent; the invoice is due in 2 business days and the service
+    must start within 7."""
+    now = now or timezone.now()
+    calendar = BusinessCalendar.load()
+    order = _transition(
+        order,
+        "confirm_payment",
+        actor=actor,
+        now=now,
+        paid_at=now,
+        invoice_by=calendar.business_deadline(now, INVOICE_DAYS),
+        deliver_by=calendar.business_deadline(now, DELIVER_DAYS),
+    )
+    if order.points_used:
+        from points.services import wallet_spend
+
+        wallet_spend(
+            wallet=order.wallet_id,
+            points=order.points_used,
+            idempotency_key=_key(order, "spend"),
+            order_id=order.pk,
+            actor=actor,
+            reason=order.number,
+            now=now,
+        )
+    _notify(order, "confirmed")
+    return order
+
+
+@transaction.atomic
+def order_record_invoice(
+    *,
+    order: Order | int,
+    actor,
+    invoice_number: str,
+    issued_on: dt.date,
+    now: dt.datetime | None = None,
+) -> Order:
+    """The vendor records the e-invoice (two capital letters and eight digits)."""
+    now = now or timezone.now()
+    invoice_number = (invoice_number or "").strip()
+    if not INVOICE_NUMBER.match(invoice_number):
+        raise ValidationError(
+            {
+                "invoice_number": [
+                    _(
+                        "An e-invoice number is two capital letters and eight digits, "
+                        "e.g. AB12345678."
+                    )
+                ]
+            }
+        )
+    locked = _lock(order)
+    if locked.paid_at and issued_on < timezone.localdate(locked.paid_at):
+        raise ValidationError({"issued_on": [_("The invoice cannot predate the payment.")]})
+    if locked.invoice_number:
+        raise InvalidState(_("The invoice of this order is already recorded."))
+    order = _fact(
+        locked,
+        "invoice",
+        actor=actor,
+        now=now,
+        note=invoice_number,
+        invoice_number=invoice_number,
+        invoice_issued_on=issued_on,
+    )
+    _notify(order, "invoiced")
+    return order
+
+
+@transaction.atomic
+def order_start_service(
+    *, order: Order | int, actor, service_start: dt.date, now: dt.datetime | None = None
+) -> Order:
+    """The vendor starts the cloud service; it ends `term_months` later."""
+    from tcloud.calendar import add_months
+
+    now = now or timezone.now()
+    locked = _lock(order)
+    if locked.paid_at and service_start < timezone.localdate(locked.paid_at):
+        raise ValidationError({"service_start": [_("The service cannot start before payment.")]})
+    order = _transition(
+        locked,
+        "start_service",
+        actor=actor,
+        now=now,
+        service_start=service_start,
+        service_end=add_months(service_start, locked.term_months),
+    )
+    if order.deliver_by and service_start > timezone.localdate(order.deliver_by):
+        # Recorded in time but starting after the deadline: still late (O6).
+        order = order_flag_delivery_late(order=order, now=now)
+    _notify(order, "started")
+    return order
+
+
+# --- deadlines (system) ------------------------------------------------------------
+
+
+@transaction.atomic
+def order_lapse(*, order: Order | int, now: dt.datetime | None = None) -> Order:
+    """The vendor did not answer in time (O4): the order lapses, points come back."""
+    now = now or timezone.now()
+    order = _transition(order, "lapse", actor=None, now=now)
+    _release_points(order, actor=None, now=now, reason="lapsed")
+    _notify(order, "lapsed")
+    return order
+
+
+@transaction.atomic
+def order_cancel_unpaid(*, order: Order | int, now: dt.datetime | None = None) -> Order:
+    """The self-pay was not paid in time (O5): cancelled, points come back."""
+    now = now or timezone.now()
+    order = _transition(order, "cancel_unpaid", actor=None, now=now)
+    _release_points(order, actor=None, now=now, reason="unpaid")
+    _notify(order, "unpaid")
+    return order
+
+
+@transaction.atomic
+def order_flag_invoice_late(*, order: Order | int, now: dt.datetime | None = None) -> Order:
+    """The invoice deadline passed (O6): flag for staff and tell the member, once."""
+    now = now or timezone.now()
+    order = _lock(order)
+    if order.invoice_late or order.invoice_number:
+        return order
+    order = _fact(order, "flag_invoice_late", actor=None, now=now, invoice_late=True)
+    _notify(order, "invoice_late")
+    return order
+
+
+@transaction.atomic
+def order_flag_delivery_late(*, order: Order | int, now: dt.datetime | None = None) -> Order:
+    """The service did not start in time (O6): flag for staff and tell the member, once."""
+    now = now or timezone.now()
+    order = _lock(order)
+    if order.delivery_late:
+        return order
+    order = _fact(order, "flag_delivery_late", actor=None, now=now, delivery_late=True)
+    _notify(order, "delivery_late")
+    return order
+
+
+@transaction.atomic
+def order_complete(*, order: Order | int, now: dt.datetime | None = None) -> Order:
+    """The service term ended."""
+    now = now or timezone.now()
+    return _transition(order, "complete", actor=None, now=now)

@@ -1,0 +1,224 @@
+"""Order pages: the member's review, submit and "My orders"; the vendor's queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from orders import services
+from orders.models import Order
+from orders.reauth import reauth_start
+from orders.selectors import order_split, orders_of_business, orders_of_vendor
+from tcloud.errors import RuleError
+from tcloud.roles import role_required
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+def _member_order(request, pk) -> Order:
+    # Another business's order is "not found", never "forbidden".
+    qs = Order.objects.select_related("plan", "vendor", "business", "wallet")
+    return get_object_or_404(qs, pk=pk, business_id=request.user.business_id)
+
+
+def _vendor_order(request, pk) -> Order:
+    qs = Order.objects.select_related("plan", "business").exclude(status=Order.Status.DRAFT)
+    return get_object_or_404(qs, pk=pk, vendor_id=request.user.vendor_id)
+
+
+# --- member ----------------------------------------------------------------------
+
+
+@role_required("member")
+@require_POST
+def order_new(request):
+    from catalog.models import Plan
+
+    plan = get_object_or_404(Plan, pk=request.POST.get("plan"))
+    try:
+        order = services.order_create(user=request.user, plan=plan)
+    except RuleError as exc:
+        messages.error(request, exc.message)
+        return redirect(request.POST.get("next") or "home")
+    return redirect("order_detail", pk=order.pk)
+
+
+@role_required("member")
+def my_orders(request):
+    orders = orders_of_business(business=request.user.business).order_by("-created_at")
+    return render(request, "orders/my_orders.html", {"orders": orders})
+
+
+@role_required("member")
+def order_detail(request, pk):
+    order = _member_order(request, pk)
+    context = {"order": order, "events": order.events.select_related("actor")}
+    if order.status == Order.Status.DRAFT:
+        context["split"] = order_split(business=order.business, plan=order.plan)
+    if order.status in (Order.Status.CONFIRMED, Order.Status.IN_SERVICE):
+        from refunds.selectors import order_refund_quote
+
+        today = timezone.localdate()
+        context["quote"] = order_refund_quote(order=order, on=today)
+    refund = getattr(order, "refund", None) if order.status in ("cancelled", "refunded") else None
+    context["refund"] = refund
+    return render(request, "orders/order_detail.html", context)
+
+
+@role_required("member")
+@require_POST
+def order_verification(request, pk):
+    """htmx: start the re-authentication and show what to do next."""
+    order = _member_order(request, pk)
+    try:
+        info = reauth_start(order=order, user=request.user, ip=request.META.get("REMOTE_ADDR", ""))
+        text, level = info.get("message", _("Code sent.")), "info"
+    except RuleError as exc:
+        text, level = exc.message, "danger"
+    return HttpResponse(
+        format_html('<div class="alert alert-{} py-2 mb-2" role="status">{}</div>', level, text)
+    )
+
+
+@role_required("member")
+@require_POST
+def order_submit(request, pk):
+    order = _member_order(request, pk)
+    expected = request.POST.get("points_used")
+    try:
+        services.order_submit(
+            order=order,
+            actor=request.user,
+            agree_contract=request.POST.get("agree_contract") == "on",
+            verification={"code": request.POST.get("code", "").strip()},
+            expected_points_used=int(expected) if expected and expected.isdigit() else None,
+        )
+    except (RuleError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("order_detail", pk=pk)
+    messages.success(request, _("Order submitted. The vendor answers within 3 business days."))
+    return redirect("order_detail", pk=pk)
+
+
+@role_required("member")
+@require_POST
+def order_cancel(request, pk):
+    order = _member_order(request, pk)
+    try:
+        services.order_cancel(
+            order=order, actor=request.user, reason=request.POST.get("reason", "").strip()
+        )
+    except (RuleError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("The order is cancelled."))
+    return redirect("order_detail", pk=pk)
+
+
+@role_required("member")
+def order_refund_quote(request, pk):
+    """htmx: the refund quote for a date the member picks (changes nothing)."""
+    from refunds.selectors import order_refund_quote as quote_for
+
+    order = _member_order(request, pk)
+    try:
+        on = dt.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        on = timezone.localdate()
+    return render(
+        request, "refunds/_quote.html", {"order": order, "quote": quote_for(order=order, on=on)}
+    )
+
+
+# --- vendor ----------------------------------------------------------------------
+
+
+@role_required("vendor")
+def vendor_orders(request):
+    wanted = request.GET.get("status") or None
+    if wanted not in Order.Status.values:
+        wanted = None
+    orders = orders_of_vendor(vendor=request.user.vendor, status=wanted)
+    return render(
+        request,
+        "orders/vendor_orders.html",
+        {
+            "orders": orders,
+            "wanted": wanted,
+            "statuses": [(v, lbl) for v, lbl in Order.Status.choices if v != Order.Status.DRAFT],
+        },
+    )
+
+
+@role_required("vendor")
+def vendor_order_detail(request, pk):
+    order = _vendor_order(request, pk)
+    return render(
+        request,
+        "orders/vendor_order_detail.html",
+        {
+            "order": order,
+            "events": order.events.select_related("actor"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@role_required("vendor")
+@require_POST
+def vendor_order_action(request, pk, action):
+    order = _vendor_order(request, pk)
+    post = request.POST
+    try:
+        if action == "accept":
+            services.order_accept(
+                order=order,
+                actor=request.user,
+                payment_link=post.get("payment_link", "").strip(),
+                payment_options=post.get("payment_options", "").strip(),
+            )
+        elif action == "reject":
+            services.order_reject(
+                order=order, actor=request.user, reason=post.get("reason", "").strip()
+            )
+        elif action == "confirm-payment":
+            services.order_confirm_payment(order=order, actor=request.user)
+        elif action == "invoice":
+            services.order_record_invoice(
+                order=order,
+                actor=request.user,
+                invoice_number=post.get("invoice_number", "").strip().upper(),
+                issued_on=_date(post.get("issued_on"), "issued_on"),
+            )
+        elif action == "start-service":
+            services.order_start_service(
+                order=order,
+                actor=request.user,
+                service_start=_date(post.get("service_start"), "service_start"),
+            )
+        else:
+            return HttpResponse(status=404)
+    except (RuleError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("vendor_order_detail", pk=pk)
+
+
+def _date(raw: str | None, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw or "")
+    except ValueError:
+        raise ValidationError({field: [_("Enter a date (YYYY-MM-DD).")]}) from None

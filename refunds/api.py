@@ -1,0 +1,119 @@
+"""Refund endpoints of shared/API.md."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from orders.api import IsMember, IsVendor
+from orders.models import Order
+from refunds import services
+from refunds.models import Refund
+from refunds.selectors import order_refund_quote
+
+
+class QuoteSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    term_months = serializers.IntegerField()
+    used_months = serializers.IntegerField()
+    over_half = serializers.BooleanField()
+    self_pay_refund = serializers.IntegerField()
+    points_returned = serializers.IntegerField()
+    points_to_wallet = serializers.IntegerField()
+    points_to_program = serializers.IntegerField()
+
+
+def quote_data(result) -> dict:
+    q = result.quote
+    return {
+        "on": result.on,
+        "term_months": q.term_months,
+        "used_months": q.used_months,
+        "over_half": q.over_half,
+        "self_pay_refund": q.self_pay_refund,
+        "points_returned": q.points_returned,
+        "points_to_wallet": result.points_to_wallet,
+        "points_to_program": result.points_to_program,
+    }
+
+
+class RefundQuote(APIView):
+    """What cancelling on `on` (default today) would give back (R1-R7). Changes nothing."""
+
+    permission_classes = [IsAuthenticated, IsMember]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("on", str, description="YYYY-MM-DD")],
+        responses=QuoteSerializer,
+    )
+    def get(self, request, pk):
+        order = get_object_or_404(
+            Order.objects.select_related("wallet"), pk=pk, business_id=request.user.business_id
+        )
+        field = serializers.DateField()
+        raw = request.query_params.get("on")
+        try:
+            on = field.to_internal_value(raw) if raw else timezone.localdate()
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"on": exc.detail}) from None
+        return Response(QuoteSerializer(quote_data(order_refund_quote(order=order, on=on))).data)
+
+
+class RefundSerializer(serializers.ModelSerializer):
+    order = serializers.IntegerField(source="order_id")
+    order_number = serializers.CharField(source="order.number")
+    business = serializers.CharField(source="order.business.name")
+
+    class Meta:
+        model = Refund
+        fields = [
+            "id",
+            "order",
+            "order_number",
+            "business",
+            "status",
+            "reason",
+            "cancelled_on",
+            "term_months",
+            "used_months",
+            "over_half",
+            "self_pay_refund",
+            "points_returned",
+            "points_to_wallet",
+            "points_to_program",
+            "created_at",
+            "settled_at",
+        ]
+        read_only_fields = fields
+
+
+class VendorRefunds(generics.ListAPIView):
+    """The vendor's refunds, those still owed first."""
+
+    permission_classes = [IsAuthenticated, IsVendor]
+    serializer_class = RefundSerializer
+
+    def get_queryset(self):
+        return (
+            Refund.objects.filter(order__vendor_id=self.request.user.vendor_id)
+            .select_related("order__business")
+            .order_by("-status", "created_at")
+        )
+
+
+class VendorRefundConfirm(APIView):
+    """Confirm the self-pay refund was paid back; the order becomes refunded."""
+
+    permission_classes = [IsAuthenticated, IsVendor]
+
+    @extend_schema(request=None, responses=RefundSerializer)
+    def post(self, request, pk):
+        refund = get_object_or_404(Refund, pk=pk, order__vendor_id=request.user.vendor_id)
+        refund = services.refund_confirm(refund=refund, actor=request.user)
+        refund = Refund.objects.select_related("order__business").get(pk=refund.pk)
+        return Response(RefundSerializer(refund).data)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from refunds import api
+
+urlpatterns = [
+    path("orders/<int:pk>/refund-quote/", api.RefundQuote.as_view(), name="order-refund-quote"),
+    path("vendor/refunds/", api.VendorRefunds.as_view(), name="vendor-refunds"),
+    path(
+        "vendor/refunds/<int:pk>/confirm/",
+        api.VendorRefundConfirm.as_view(),
+        name="vendor-refund-confirm",
+    ),
+]

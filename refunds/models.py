@@ -1,0 +1,104 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Refund(models.Model):
+    """What a member gets back for cancelling a paid order (RULES R1-R7).
+
+    The amounts are fixed when the member cancels. The points come back at
+    once (to the wallet while it is valid, else to the program: R5); the
+    self-pay is owed by the vendor until it confirms paying it back.
+    """
+
+    class Status(models.TextChoices):
+        OWED = "owed", _("Self-pay refund owed by the vendor")
+        DISPUTED = "disputed", _("Disputed: staff are looking at it")
+        SETTLED = "settled", _("Settled")
+
+    order = models.OneToOneField(
+        "orders.Order", verbose_name=_("order"), on_delete=models.PROTECT, related_name="refund"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    reason = models.TextField(_("member's reason"), blank=True)
+    cancelled_on = models.DateField(_("cancelled on"))
+    term_months = models.PositiveSmallIntegerField(_("term (months)"))
+    used_months = models.PositiveSmallIntegerField(_("months used"))
+    over_half = models.BooleanField(_("over half the term"))
+    self_pay_refund = models.PositiveIntegerField(_("self-pay to refund (NT$)"))
+    points_returned = models.PositiveIntegerField(_("points returned"))
+    points_to_wallet = models.PositiveIntegerField(_("points back to the member"))
+    points_to_program = models.PositiveIntegerField(_("points back to the program"))
+    ledger_entry = models.OneToOneField(
+        "points.LedgerEntry",
+        verbose_name=_("ledger entry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refund",
+    )
+    created_at = models.DateTimeField(_("created at"))
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    points_returned=models.F("points_to_wallet") + models.F("points_to_program")
+                ),
+                name="refund_points_split_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="settled", settled_at__isnull=False)
+                | (~Q(status="settled") & Q(settled_at__isnull=True)),
+                name="refund_settled_when_settled_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.get_status_display()}"
+
+
+class RefundEvent(models.Model):
+    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=10, blank=True)
+    to_status = models.CharField(_("to"), max_length=10)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_role = models.CharField(_("actor role"), max_length=10)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.refund_id} {self.action}"
+
+
+class RefundNotification(models.Model):
+    """An email sent about a refund; unique per kind so a rerun sends nothing."""
+
+    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=30)
+    recipients = models.TextField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["refund", "kind"], name="refund_notification_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.refund_id} {self.kind}"

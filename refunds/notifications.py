@@ -1,0 +1,57 @@
+"""Refund emails, to both sides at each step."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from refunds.models import Refund, RefundNotification
+from tcloud.templatetags.tcloud import ntd
+
+
+def _message(refund: Refund, kind: str) -> tuple[str, str]:
+    order = refund.order
+    values = {
+        "n": order.number,
+        "plan": order.plan_name,
+        "money": ntd(refund.self_pay_refund),
+        "points": f"{refund.points_returned:,}",
+        "months": refund.used_months,
+    }
+    subjects = {
+        "requested": _("Refund for order %(n)s"),
+        "settled": _("Refund for order %(n)s settled"),
+        "disputed": _("Refund for order %(n)s disputed"),
+    }
+    bodies = {
+        "requested": _(
+            "Order %(n)s (%(plan)s) was cancelled after %(months)s month(s) of use. "
+            "Self-pay to refund: %(money)s (owed by the vendor). Points returned: "
+            "%(points)s."
+        ),
+        "settled": _("The refund of order %(n)s is settled: %(money)s and %(points)s points."),
+        "disputed": _("The refund of order %(n)s is disputed; program staff will contact you."),
+    }
+    return subjects[kind] % values, bodies[kind] % values
+
+
+@transaction.atomic
+def refund_email_send(*, refund_id: int, kind: str) -> bool:
+    """Send the `kind` email of a refund to the member and the vendor, once."""
+    refund = Refund.objects.select_related("order__placed_by", "order__vendor").get(pk=refund_id)
+    order = refund.order
+    recipients = [
+        order.placed_by.email,
+        *order.vendor.users.filter(is_active=True).values_list("email", flat=True),
+    ]
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = _message(refund, kind)
+    _row, created = RefundNotification.objects.get_or_create(
+        refund=refund, kind=kind, defaults={"recipients": ", ".join(recipients)}
+    )
+    if created:
+        send_mail(f"[tcloud] {subject}", body, None, recipients)
+    return created

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from refunds import views
+
+urlpatterns = [
+    path("vendor/refunds/", views.vendor_refunds, name="vendor_refunds"),
+    path(
+        "vendor/refunds/<int:pk>/confirm/",
+        views.vendor_refund_confirm,
+        name="vendor_refund_confirm",
+    ),
+]
