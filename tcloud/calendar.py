@@ -11,6 +11,7 @@ microsecond of the day, Taipei time), which is what deadline columns store.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -98,3 +99,11 @@ def end_of_day(day: dt.date) -> dt.datetime:
 def business_deadline(moment: dt.datetime, n: int) -> dt.datetime:
     """End of the Nth business day after `moment`, with staff's overrides."""
     return BusinessCalendar.load().business_deadline(moment, n)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` plus whole calendar months, clamped to the end of a shorter month
+    (January 31 + 1 month = February 28 or 29; RULES R2, T3, T4)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

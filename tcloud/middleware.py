@@ -27,9 +27,11 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         language = self._choose(request)
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # override() restores the thread's language afterwards, so one request's
+        # choice never leaks into the next thing the thread does.
+        with translation.override(language):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         if request.path.startswith("/api/"):
             patch_vary_headers(response, ["Accept-Language"])

@@ -26,6 +26,20 @@ ALLOWED_HOSTS = cfg.list(
 )
 CSRF_TRUSTED_ORIGINS = cfg.list("CSRF_TRUSTED_ORIGINS", default=[])
 VERIFICATION_SIMULATOR = cfg.bool("VERIFICATION_SIMULATOR", default=DEBUG)
+# Membership (members/README.md): business registry ("local" file or "open_data"
+# MOEA + tax registration), trusted CA roots per certificate method (PEM files:
+# drop in MOEACA/MOICA), the mobile citizen certificate (FIDO) service, SMS.
+MEMBERS_REGISTRY = cfg.str("MEMBERS_REGISTRY", default="local")
+MEMBERS_REGISTRY_TIMEOUT = 10
+MEMBERS_CA_FILES = {
+    "business_cert": cfg.list("MEMBERS_MOEACA_FILES", default=[]),
+    "citizen_cert": cfg.list("MEMBERS_MOICA_FILES", default=[]),
+}
+MEMBERS_FIDO_ENDPOINT = cfg.str("MEMBERS_FIDO_ENDPOINT", default="")
+MEMBERS_FIDO_API_KEY = cfg.str("MEMBERS_FIDO_API_KEY", default="")
+MEMBERS_SMS_BACKEND = cfg.str(
+    "MEMBERS_SMS_BACKEND", default="members.verification.ConsoleSMSBackend"
+)
 
 DATABASES = {"default": cfg.database("DATABASE_URL", required=not DEBUG)}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
@@ -178,7 +192,19 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Deadline sweeps, in the order they run. Each is a callable taking `now` and
 # returning how many rows it changed. Later apps add theirs here.
-TCLOUD_SWEEPS: list[str] = []
+TCLOUD_SWEEPS: list[str] = [
+    # Points (T3 then T4: an unused grant is revoked before it could expire).
+    "points.sweeps.revoke_unused",
+    "points.sweeps.expire_due",
+    # Orders (O4, O5 release held points; O6 flags; then finished terms).
+    "orders.sweeps.lapse_unanswered",
+    "orders.sweeps.cancel_unpaid",
+    "orders.sweeps.flag_late_invoices",
+    "orders.sweeps.flag_late_deliveries",
+    "orders.sweeps.complete_ended",
+    # Members: abandoned registrations forget the national ID and phone.
+    "members.sweeps.purge_expired_applications",
+]
 # The demo has no beat: runserver starts a thread that runs the same sweeps.
 TCLOUD_INPROCESS_SWEEPS = not REDIS_URL
 
@@ -189,6 +215,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Catalog pages cache their bodies this long (catalog/cache.py); services that
+# change what buyers see invalidate at once. 0 turns it off.
+CATALOG_PAGE_CACHE_SECONDS = 60
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

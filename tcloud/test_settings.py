@@ -24,3 +24,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 LANGUAGE_CODE = "zh-hant"
 ACCOUNT_RATE_LIMITS = False
+# Tests see every change at once; tests/catalog/test_page_cache.py turns it on.
+CATALOG_PAGE_CACHE_SECONDS = 0

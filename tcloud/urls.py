@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from catalog import views as catalog_views
 from tcloud import views
 
 handler403 = "tcloud.views.permission_denied"
@@ -12,10 +13,12 @@ handler500 = "tcloud.views.server_error"
 urlpatterns = [
     path("", views.landing, name="home"),
     path("me/", views.member_home, name="member_home"),
-    path("vendor/", views.vendor_home, name="vendor_home"),
+    path("vendor/", catalog_views.vendor_home, name="vendor_home"),
     path("", include("members.urls")),
     path("", include("points.urls")),
     path("", include("catalog.urls")),
+    path("", include("orders.urls")),
+    path("", include("refunds.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

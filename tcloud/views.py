@@ -25,11 +25,6 @@ def member_home(request):
     return render(request, "members/home.html", {"business": request.user.business})
 
 
-@role_required("vendor")
-def vendor_home(request):
-    return render(request, "catalog/vendor_home.html", {"vendor": request.user.vendor})
-
-
 def permission_denied(request, exception=None):
     """The 403 page: says what happened and where to go, in the user's language."""
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)

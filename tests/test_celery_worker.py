@@ -11,18 +11,26 @@ from tcloud.models import CalendarDay
 from tests.sweeps import MARK
 
 
+def _forget_backend():
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
+
+
 @pytest.fixture
 def real_worker(settings, transactional_db):
     settings.TCLOUD_SWEEPS = ["tests.sweeps.mark_sweep"]
     saved = {k: app.conf[k] for k in ("task_always_eager", "result_backend")}
     app.conf.task_always_eager = False
     app.conf.result_backend = settings.REDIS_URL
+    # An eager .delay() in an earlier test caches the app's (disabled) backend.
+    _forget_backend()
     app.control.purge()
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             yield
     finally:
         app.conf.update(saved)
+        _forget_backend()
 
 
 @pytest.mark.worker

@@ -11,4 +11,6 @@ urlpatterns = [
     path("", include("members.api_urls")),
     path("", include("points.api_urls")),
     path("", include("catalog.api_urls")),
+    path("", include("orders.api_urls")),
+    path("", include("refunds.api_urls")),
 ]

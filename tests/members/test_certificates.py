@@ -14,6 +14,17 @@ from tcloud.errors import RuleError
 from tests.members import factories as wf
 from tests.members.conftest import COMPANY, NATIONAL_ID, TAX_REGISTERED, FakeCA
 
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    # These tests read the plain-language messages; they are written in English
+    # (the zh-Hant catalog translates them for people).
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("trusted_cas", "no_simulator")]
 
 

@@ -22,6 +22,17 @@ from tests.factories import BusinessFactory, MemberFactory
 from tests.members import factories as wf
 from tests.members.conftest import BIG, TAX_REGISTERED
 
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    # These tests read the plain-language messages; they are written in English
+    # (the zh-Hant catalog translates them for people).
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 pytestmark = pytest.mark.django_db
 
 

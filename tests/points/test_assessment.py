@@ -10,6 +10,17 @@ from points.services import assessment_complete, wallet_notify_granted
 from tests.factories import MemberFactory, VendorUserFactory
 from tests.points.factories import GRANT_TIME
 
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    # These tests read the plain-language messages; they are written in English
+    # (the zh-Hant catalog translates them for people).
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 pytestmark = pytest.mark.django_db
 
 

@@ -29,14 +29,38 @@ DEMO_BUDGET = 300_000_000  # points: enough for 10,000 members
 DEMO_ACCOUNTS = [
     ("staff@demo.test", "staff", None, None, None, "program staff (Django admin)"),
     ("vendor@demo.test", "vendor", None, None, None, "vendor user of 雲端好夥伴股份有限公司"),
-    ("member@demo.test", "member", "04702088", "好日子烘焙坊有限公司", "company",
-     "member of a company already holding points"),
-    ("eligible@demo.test", "member", "00651474", "青山五金行", "company",
-     "eligible member without points yet"),
-    ("taxreg@demo.test", "member", "00238778", "小巷咖啡(稅籍登記)", "tax_registered",
-     "tax-registered business waiting for staff review"),
-    ("ineligible@demo.test", "member", "22099131", "大洋外商台灣分公司", "company",
-     "ineligible business (branch of a foreign company)"),
+    (
+        "member@demo.test",
+        "member",
+        "04702088",
+        "好日子烘焙坊有限公司",
+        "company",
+        "member of a company already holding points",
+    ),
+    (
+        "eligible@demo.test",
+        "member",
+        "00651474",
+        "青山五金行",
+        "company",
+        "eligible member without points yet",
+    ),
+    (
+        "taxreg@demo.test",
+        "member",
+        "00238778",
+        "小巷咖啡(稅籍登記)",
+        "tax_registered",
+        "tax-registered business waiting for staff review",
+    ),
+    (
+        "ineligible@demo.test",
+        "member",
+        "22099131",
+        "大洋外商台灣分公司",
+        "company",
+        "ineligible business (branch of a foreign company)",
+    ),
 ]
 DEMO_VENDOR = ("24536806", "雲端好夥伴股份有限公司")
 
@@ -63,10 +87,12 @@ class Command(BaseCommand):
                 f"member{n:04d}@demo.test", "member", business=business, password_hash=password_hash
             )
         # Each app adds its own demo data, in dependency order.
-        for app in ("members", "catalog", "points"):
+        for app in ("members", "catalog", "points", "orders"):
             import_module(f"{app}.demo").seed(command=self, members=members, plans=plans)
 
-        self.stdout.write(self.style.SUCCESS(f"Program {program}: open {program.opens_on} to {program.closes_on}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Program {program}: open {program.opens_on} to {program.closes_on}")
+        )
         self.stdout.write(f"{Category.objects.count()} categories, {User.objects.count()} users")
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
         for email, _r, _t, _n, _k, what in DEMO_ACCOUNTS:
