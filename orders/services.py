@@ -173,6 +173,29 @@ def _key(order: Order, step: str) -> str:
     return f"order:{order.pk}:{step}"
 
 
+def _end_unpaid(
+    order: Order | int, action: str, *, actor, now, note: str = "", email: str | None
+) -> Order:
+    """Close an order that was never paid (O4, O5, or the member's own cancel):
+    any points it held go back at once."""
+    order = _transition(order, action, actor=actor, now=now, note=note)
+    _release_points(order, actor=actor, now=now, reason=note or action)
+    if email:
+        _notify(order, email)
+    return order
+
+
+def _flag_late(order: Order | int, field: str, *, now, done: str | None = None) -> Order:
+    """Flag a missed vendor deadline for staff and tell the member, once (O6);
+    nothing happens if it is already flagged or the step (`done`) was done."""
+    order = _lock(order)
+    if getattr(order, field) or (done and getattr(order, done)):
+        return order
+    order = _fact(order, f"flag_{field}", actor=None, now=now, **{field: True})
+    _notify(order, field)
+    return order
+
+
 def _release_points(order: Order, *, actor, now, reason: str) -> None:
     if order.points_used:
         from points.services import wallet_release
@@ -294,11 +317,15 @@ def order_withdraw(
 ) -> Order:
     """The member cancels before paying; held points are released at once."""
     now = now or timezone.now()
-    order = _transition(order, "withdraw", actor=actor, now=now, note=reason)
-    _release_points(order, actor=actor, now=now, reason=reason or "withdrawn")
-    if order.submitted_at:
-        _notify(order, "withdrawn")
-    return order
+    locked = _lock(order)
+    return _end_unpaid(
+        locked,
+        "withdraw",
+        actor=actor,
+        now=now,
+        note=reason,
+        email="withdrawn" if locked.submitted_at else None,
+    )
 
 
 @transaction.atomic
@@ -386,10 +413,7 @@ def order_reject(
     now = now or timezone.now()
     if not reason.strip():
         raise ValidationError({"reason": [_("Tell the member why.")]})
-    order = _transition(order, "reject", actor=actor, now=now, note=reason)
-    _release_points(order, actor=actor, now=now, reason="rejected")
-    _notify(order, "rejected")
-    return order
+    return _end_unpaid(order, "reject", actor=actor, now=now, note=reason, email="rejected")
 
 
 @transaction.atomic
@@ -497,45 +521,27 @@ def order_start_service(
 @transaction.atomic
 def order_lapse(*, order: Order | int, now: dt.datetime | None = None) -> Order:
     """The vendor did not answer in time (O4): the order lapses, points come back."""
-    now = now or timezone.now()
-    order = _transition(order, "lapse", actor=None, now=now)
-    _release_points(order, actor=None, now=now, reason="lapsed")
-    _notify(order, "lapsed")
-    return order
+    return _end_unpaid(order, "lapse", actor=None, now=now or timezone.now(), email="lapsed")
 
 
 @transaction.atomic
 def order_cancel_unpaid(*, order: Order | int, now: dt.datetime | None = None) -> Order:
     """The self-pay was not paid in time (O5): cancelled, points come back."""
-    now = now or timezone.now()
-    order = _transition(order, "cancel_unpaid", actor=None, now=now)
-    _release_points(order, actor=None, now=now, reason="unpaid")
-    _notify(order, "unpaid")
-    return order
+    return _end_unpaid(
+        order, "cancel_unpaid", actor=None, now=now or timezone.now(), email="unpaid"
+    )
 
 
 @transaction.atomic
 def order_flag_invoice_late(*, order: Order | int, now: dt.datetime | None = None) -> Order:
     """The invoice deadline passed (O6): flag for staff and tell the member, once."""
-    now = now or timezone.now()
-    order = _lock(order)
-    if order.invoice_late or order.invoice_number:
-        return order
-    order = _fact(order, "flag_invoice_late", actor=None, now=now, invoice_late=True)
-    _notify(order, "invoice_late")
-    return order
+    return _flag_late(order, "invoice_late", now=now or timezone.now(), done="invoice_number")
 
 
 @transaction.atomic
 def order_flag_delivery_late(*, order: Order | int, now: dt.datetime | None = None) -> Order:
     """The service did not start in time (O6): flag for staff and tell the member, once."""
-    now = now or timezone.now()
-    order = _lock(order)
-    if order.delivery_late:
-        return order
-    order = _fact(order, "flag_delivery_late", actor=None, now=now, delivery_late=True)
-    _notify(order, "delivery_late")
-    return order
+    return _flag_late(order, "delivery_late", now=now or timezone.now())
 
 
 @transaction.atomic
