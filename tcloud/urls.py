@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from catalog import views as catalog_views
-from tcloud import views
+from tcloud import overview, views
 
 handler403 = "tcloud.views.permission_denied"
 handler404 = "tcloud.views.page_not_found"
@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("refunds.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/overview/", overview.overview_view, name="program_overview"),
+    path("admin/overview/<int:pk>/", overview.overview_view, name="program_overview_year"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("tcloud.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
