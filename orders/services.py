@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -392,6 +393,14 @@ def order_accept(
     _not_past(locked.respond_by, now)
     if not payment_link and not payment_options:
         raise ValidationError({"payment_link": [_("Give the member a payment link or options.")]})
+    if payment_link:
+        # The member's page links to it: only web addresses, never javascript: etc.
+        try:
+            URLValidator(schemes=["https", "http"])(payment_link)
+        except ValidationError:
+            raise ValidationError(
+                {"payment_link": [_("Enter a web address starting with https://.")]}
+            ) from None
     order = _transition(
         locked,
         "accept",

@@ -276,3 +276,12 @@ def test_O3_repeated_wrong_codes_lock_the_re_authentication(member_a, wallet_a, 
         ).status
         == Order.Status.SUBMITTED
     )
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,x", "pay.example"])
+def test_O5_a_payment_link_must_be_a_web_address(member_a, plan, vendor_a, link):
+    order = submitted(member_a, plan)
+    with pytest.raises(ValidationError):
+        services.order_accept(order=order, actor=vendor_a, payment_link=link)
+    order.refresh_from_db()
+    assert (order.status, order.payment_link) == (Order.Status.SUBMITTED, "")
