@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -24,6 +23,7 @@ from orders.models import Order, OrderEvent
 from orders.selectors import order_split
 from tcloud.calendar import BusinessCalendar
 from tcloud.errors import InvalidState, RuleError
+from tcloud.statemachine import actor_role, check_move, transition
 
 S = Order.Status
 CONTRACT_VERSION = "2022-01"
@@ -37,18 +37,9 @@ DELIVER_DAYS = 7
 INVOICE_NUMBER = re.compile(r"^[A-Z]{2}[0-9]{8}$")
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str
-    by: frozenset[str]  # member, vendor, staff, system
+_t = transition
 
-
-def _t(sources, target, *by) -> Transition:
-    return Transition(frozenset(sources), target, frozenset(by))
-
-
-TRANSITIONS: dict[str, Transition] = {
+TRANSITIONS = {
     "submit": _t({S.DRAFT}, S.SUBMITTED, "member"),
     "accept": _t({S.SUBMITTED}, S.ACCEPTED, "vendor"),
     "reject": _t({S.SUBMITTED}, S.REJECTED, "vendor"),
@@ -63,24 +54,23 @@ TRANSITIONS: dict[str, Transition] = {
     "refund": _t({S.CANCELLED}, S.REFUNDED, "vendor", "staff", "system"),
 }
 
-# Facts recorded on an order without changing its status, and when they may be.
-FACTS: dict[str, frozenset[str]] = {
-    "invoice": frozenset({S.CONFIRMED, S.IN_SERVICE}),
-    "flag_invoice_late": frozenset({S.CONFIRMED, S.IN_SERVICE}),
-    "flag_delivery_late": frozenset({S.CONFIRMED, S.IN_SERVICE}),
+# Facts recorded on an order without changing its status (no target), and when.
+FACTS = {
+    "invoice": _t({S.CONFIRMED, S.IN_SERVICE}, "", "vendor"),
+    "flag_invoice_late": _t({S.CONFIRMED, S.IN_SERVICE}, "", "system"),
+    "flag_delivery_late": _t({S.CONFIRMED, S.IN_SERVICE}, "", "system"),
 }
 
 
-def _role(actor) -> str:
-    return "system" if actor is None else actor.role
-
-
-def _check_party(order: Order, actor, role: str) -> None:
-    """Defence in depth: views already scope objects to their owner."""
-    if role == "member" and actor.business_id != order.business_id:
-        raise InvalidState(_("This order belongs to another business."), code="not_yours")
-    if role == "vendor" and actor.vendor_id != order.vendor_id:
-        raise InvalidState(_("This order belongs to another vendor."), code="not_yours")
+def _check(order: Order, rule, actor) -> None:
+    check_move(
+        rule,
+        actor=actor,
+        status=order.status,
+        status_label=order.get_status_display(),
+        business_id=order.business_id,
+        vendor_id=order.vendor_id,
+    )
 
 
 def _lock(order: Order | int) -> Order:
@@ -100,7 +90,7 @@ def _event(order, *, action, actor, now, note="", from_status="", to_status="") 
         from_status=from_status,
         to_status=to_status,
         actor=actor,
-        actor_role=_role(actor),
+        actor_role=actor_role(actor),
         note=note,
         created_at=now,
     )
@@ -111,16 +101,7 @@ def _transition(
 ) -> Order:
     rule = TRANSITIONS[action]
     order = _lock(order)
-    role = _role(actor)
-    if role not in rule.by:
-        raise InvalidState(_("Your role cannot do this to an order."), code="invalid_state")
-    if actor is not None:
-        _check_party(order, actor, role)
-    if order.status not in rule.sources:
-        raise InvalidState(
-            _("An order that is “%(status)s” cannot be changed this way.")
-            % {"status": order.get_status_display()}
-        )
+    _check(order, rule, actor)
     source = order.status
     order.status = rule.target
     for name, value in fields.items():
@@ -142,13 +123,7 @@ def _fact(
     order: Order | int, action: str, *, actor, now: dt.datetime, note: str = "", **fields
 ) -> Order:
     order = _lock(order)
-    if actor is not None:
-        _check_party(order, actor, _role(actor))
-    if order.status not in FACTS[action]:
-        raise InvalidState(
-            _("An order that is “%(status)s” cannot be changed this way.")
-            % {"status": order.get_status_display()}
-        )
+    _check(order, FACTS[action], actor)
     for name, value in fields.items():
         setattr(order, name, value)
     order.save(update_fields=["updated_at", *fields])
@@ -269,9 +244,7 @@ def order_submit(
     order = _lock(order)
     if not agree_contract:
         raise ValidationError({"agree_contract": [_("Agree to the product contract to order.")]})
-    if order.status != S.DRAFT:
-        raise InvalidState(_("Only a draft order can be submitted."))
-    _check_party(order, actor, "member")
+    _check(order, TRANSITIONS["submit"], actor)
     reauth_check(order=order, user=actor, proof=verification)
     split = order_split(business=order.business, plan=order.plan, now=now)
     if expected_points_used is not None and expected_points_used != split.points_used:

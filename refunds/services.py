@@ -19,20 +19,15 @@ from orders.models import Order
 from orders.services import order_cancel_paid, order_mark_refunded
 from refunds.models import Refund, RefundEvent
 from refunds.selectors import order_refund_quote
-from tcloud.errors import InvalidState
+from tcloud.statemachine import actor_role, check_move, transition
 
 R = Refund.Status
 
-TRANSITIONS: dict[str, tuple[frozenset[str], str, frozenset[str]]] = {
-    # action: (from, to, by)
-    "confirm": (frozenset({R.OWED}), R.SETTLED, frozenset({"vendor"})),
-    "dispute": (frozenset({R.OWED}), R.DISPUTED, frozenset({"member", "vendor"})),
-    "resolve": (frozenset({R.OWED, R.DISPUTED}), R.SETTLED, frozenset({"staff"})),
+TRANSITIONS = {
+    "confirm": transition({R.OWED}, R.SETTLED, "vendor"),
+    "dispute": transition({R.OWED}, R.DISPUTED, "member", "vendor"),
+    "resolve": transition({R.OWED, R.DISPUTED}, R.SETTLED, "staff"),
 }
-
-
-def _role(actor) -> str:
-    return "system" if actor is None else actor.role
 
 
 def _event(refund, *, action, actor, now, source="", note=""):
@@ -42,7 +37,7 @@ def _event(refund, *, action, actor, now, source="", note=""):
         from_status=source,
         to_status=refund.status,
         actor=actor,
-        actor_role=_role(actor),
+        actor_role=actor_role(actor),
         note=note,
         created_at=now,
     )
@@ -108,28 +103,24 @@ def refund_request(
 
 
 def _move(refund: Refund | int, action: str, *, actor, now, note="") -> Refund:
-    sources, target, by = TRANSITIONS[action]
+    rule = TRANSITIONS[action]
     refund = (
         Refund.objects.select_for_update()
         .select_related("order")
         .get(pk=refund.pk if isinstance(refund, Refund) else refund)
     )
-    role = _role(actor)
-    if role not in by:
-        raise InvalidState(_("Your role cannot do this to a refund."))
-    if role == "vendor" and actor.vendor_id != refund.order.vendor_id:
-        raise InvalidState(_("This refund belongs to another vendor."), code="not_yours")
-    if role == "member" and actor.business_id != refund.order.business_id:
-        raise InvalidState(_("This refund belongs to another business."), code="not_yours")
-    if refund.status not in sources:
-        raise InvalidState(
-            _("A refund that is “%(status)s” cannot be changed this way.")
-            % {"status": refund.get_status_display()}
-        )
+    check_move(
+        rule,
+        actor=actor,
+        status=refund.status,
+        status_label=refund.get_status_display(),
+        business_id=refund.order.business_id,
+        vendor_id=refund.order.vendor_id,
+    )
     source = refund.status
-    refund.status = target
+    refund.status = rule.target
     fields = ["status"]
-    if target == R.SETTLED:
+    if rule.target == R.SETTLED:
         refund.settled_at = now
         fields.append("settled_at")
     refund.save(update_fields=fields)
