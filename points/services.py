@@ -318,6 +318,17 @@ def wallet_hold(
     )
 
 
+def _give_back(wallet: Wallet, *, points: int, now: dt.datetime) -> bool:
+    """Points that come back from an order go to the member while the wallet is
+    valid, else to the program's budget (T4, R5). True when the program got them."""
+    if wallet.is_valid_at(now):
+        wallet.available += points
+        return False
+    wallet.returned_to_program += points
+    _refill_program(program_id=wallet.program_id, points=points)
+    return True
+
+
 @transaction.atomic
 def wallet_release(
     *,
@@ -342,12 +353,7 @@ def wallet_release(
             code="invalid_state",
         )
     wallet.held -= points
-    to_program = not wallet.is_valid_at(now)
-    if to_program:
-        wallet.returned_to_program += points
-        _refill_program(program_id=wallet.program_id, points=points)
-    else:
-        wallet.available += points
+    to_program = _give_back(wallet, points=points, now=now)
     return _append(
         wallet,
         kind=LedgerEntry.Kind.RELEASE,
@@ -424,12 +430,7 @@ def wallet_return(
             code="invalid_state",
         )
     wallet.spent -= points
-    to_program = not wallet.is_valid_at(now)
-    if to_program:
-        wallet.returned_to_program += points
-        _refill_program(program_id=wallet.program_id, points=points)
-    else:
-        wallet.available += points
+    to_program = _give_back(wallet, points=points, now=now)
     return _append(
         wallet,
         kind=LedgerEntry.Kind.RETURN,
