@@ -95,9 +95,15 @@ class OrderCreateSerializer(serializers.Serializer):
 
 
 class VerificationSerializer(serializers.Serializer):
-    code = serializers.CharField(required=False, allow_blank=True)
-    signature = serializers.CharField(required=False)
-    certificate = serializers.CharField(required=False)
+    """The proof the business's method needs (see orders.reauth.reauth_check)."""
+
+    code = serializers.CharField(required=False, allow_blank=True, help_text="phone / simulator")
+    challenge = serializers.CharField(required=False, help_text="the nonce that was signed")
+    certificate = serializers.CharField(required=False, help_text="signer certificate, PEM")
+    signature = serializers.CharField(required=False, help_text="base64 signature of the nonce")
+    chain = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="intermediate CA PEMs"
+    )
 
 
 class SubmitSerializer(serializers.Serializer):

@@ -35,13 +35,38 @@ def reauth_start(*, order, user, ip: str = "") -> dict:
 
     info = business_reauth_start(business=order.business, ip=ip)
     cache.delete(_failures_key(order.business_id))
-    if info.get("method") == "simulator" or "message" not in info:
-        info.setdefault("message", _("Enter the code you received (demo mode: 000000)."))
+    info.setdefault("message", _reauth_message(info))
     return info
 
 
+def _reauth_message(info: dict) -> str:
+    from members import verification as vf
+
+    method = info.get("method")
+    if method == vf.PHONE:
+        return _("We sent a 6-digit code to %(to)s. Enter it below.") % {
+            "to": info.get("sent_to", "")
+        }
+    if method in (vf.BUSINESS_CERT, vf.CITIZEN_CERT):
+        return _(
+            "Sign the challenge below with your certificate in the signing component "
+            "(you type the PIN there, never into this page), then submit."
+        )
+    if method == vf.MOBILE_CERT:
+        return _(
+            "Approve the request from tcloud in the mobile citizen certificate app, then submit."
+        )
+    return _("Enter the code you received (demo mode: 000000).")
+
+
+PROOF_FIELDS = ("code", "challenge", "certificate", "signature", "chain")
+
+
 def reauth_check(*, order, user, proof: dict | None) -> None:
-    """Raise ReauthFailed unless `proof` verifies the member's business now."""
+    """Raise ReauthFailed unless `proof` verifies the member's business now.
+    `proof` holds the PROOF_FIELDS the method needs: `code` (phone, simulator),
+    `challenge` + `certificate` + `signature` (+ `chain`) for certificates,
+    nothing for the mobile app (the server polls it)."""
     from members.services import business_reauth_check
 
     key = _failures_key(order.business_id)
@@ -49,8 +74,13 @@ def reauth_check(*, order, user, proof: dict | None) -> None:
         raise ReauthFailed(
             _("Too many failed tries. Start the verification again."), code="too_many_tries"
         )
+    from members.verification import VerificationPending
+
     try:
         business_reauth_check(business=order.business, proof=proof or {})
+    except VerificationPending as exc:
+        # The member has not answered in the mobile app yet: not a wrong try.
+        raise ReauthFailed(exc.message, code=exc.code) from None
     except RuleError as exc:
         if cache.add(key, 1, WINDOW_SECONDS) is False:
             cache.incr(key)

@@ -307,14 +307,17 @@ def order_cancel(
     *, order: Order | int, actor, reason: str = "", now: dt.datetime | None = None
 ) -> Order:
     """The member cancels: before payment the order is withdrawn and its points
-    released; after payment the refunds app cancels it and computes the refund
-    (R1-R7)."""
+    released (no reason needed); after payment, with a reason, the refunds app
+    cancels it and computes the refund (R1-R7)."""
     locked = _lock(order)
     if locked.status in TRANSITIONS["withdraw"].sources:
         return order_withdraw(order=locked, actor=actor, reason=reason, now=now)
     if locked.status in TRANSITIONS["cancel_paid"].sources:
         from refunds.services import refund_request
 
+        # A paid order's refund is owed by the vendor: it should know why.
+        if not reason.strip():
+            raise ValidationError({"reason": [_("Say why you are cancelling.")]})
         return refund_request(order=locked, actor=actor, reason=reason, now=now).order
     raise InvalidState(
         _("An order that is “%(status)s” cannot be cancelled.")
@@ -363,6 +366,7 @@ def order_accept(
     to pay the self-pay (O5). A full self-pay order needs the link too."""
     now = now or timezone.now()
     locked = _lock(order)
+    _check(locked, TRANSITIONS["accept"], actor)  # a wrong step says so before the deadline does
     _not_past(locked.respond_by, now)
     if not payment_link and not payment_options:
         raise ValidationError({"payment_link": [_("Give the member a payment link or options.")]})
@@ -391,11 +395,16 @@ def order_accept(
 def order_reject(
     *, order: Order | int, actor, reason: str, now: dt.datetime | None = None
 ) -> Order:
-    """The vendor declines (O4); the held points go back to the member."""
+    """The vendor declines (O4) within its 3 business days; the held points go
+    back to the member. After the deadline the order lapses instead (the sweep),
+    so a late answer of either kind is refused alike."""
     now = now or timezone.now()
     if not reason.strip():
         raise ValidationError({"reason": [_("Tell the member why.")]})
-    return _end_unpaid(order, "reject", actor=actor, now=now, note=reason, email="rejected")
+    locked = _lock(order)
+    _check(locked, TRANSITIONS["reject"], actor)
+    _not_past(locked.respond_by, now)
+    return _end_unpaid(locked, "reject", actor=actor, now=now, note=reason, email="rejected")
 
 
 @transaction.atomic

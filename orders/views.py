@@ -11,11 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from orders import services
 from orders.models import Order
-from orders.reauth import reauth_start
+from orders.reauth import PROOF_FIELDS, reauth_start
 from orders.selectors import order_split, orders_of_business, orders_of_vendor
 from tcloud.errors import RuleError
 from tcloud.roles import role_required
@@ -84,16 +85,16 @@ def order_verification(request, pk):
     order = _member_order(request, pk)
     try:
         info = reauth_start(order=order, user=request.user, ip=request.META.get("REMOTE_ADDR", ""))
-        text, level = info.get("message", _("Code sent.")), "info"
     except RuleError as exc:
-        text, level = exc.message, "danger"
-    return HttpResponse(
-        format_html('<div class="alert alert-{} py-2 mb-2" role="status">{}</div>', level, text)
-    )
+        context = {"info": None, "message": exc.message, "level": "danger"}
+    else:
+        context = {"info": info, "message": info["message"], "level": "info"}
+    return render(request, "orders/_reauth.html", context)
 
 
 @role_required("member")
 @require_POST
+@sensitive_post_parameters("code", "signature")
 def order_submit(request, pk):
     order = _member_order(request, pk)
     expected = request.POST.get("points_used")
@@ -102,7 +103,11 @@ def order_submit(request, pk):
             order=order,
             actor=request.user,
             agree_contract=request.POST.get("agree_contract") == "on",
-            verification={"code": request.POST.get("code", "").strip()},
+            verification={
+                name: request.POST.get(name, "").strip()
+                for name in PROOF_FIELDS
+                if name != "chain" and request.POST.get(name, "").strip()
+            },
             expected_points_used=int(expected) if expected and expected.isdigit() else None,
         )
     except (RuleError, ValidationError) as exc:
@@ -130,16 +135,20 @@ def order_cancel(request, pk):
 @role_required("member")
 def order_refund_quote(request, pk):
     """htmx: the refund quote for a date the member picks (changes nothing)."""
-    from refunds.selectors import order_refund_quote as quote_for
+    from refunds.selectors import cancellation_quote
 
     order = _member_order(request, pk)
     try:
         on = dt.date.fromisoformat(request.GET.get("on", ""))
     except ValueError:
         on = timezone.localdate()
-    return render(
-        request, "refunds/_quote.html", {"order": order, "quote": quote_for(order=order, on=on)}
-    )
+    try:
+        quote = cancellation_quote(order=order, on=on)
+    except RuleError as exc:
+        return HttpResponse(
+            format_html('<div class="alert alert-warning py-2" role="status">{}</div>', exc.message)
+        )
+    return render(request, "refunds/_quote.html", {"order": order, "quote": quote})
 
 
 # --- vendor ----------------------------------------------------------------------

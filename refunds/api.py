@@ -14,7 +14,7 @@ from orders.api import IsMember, IsVendor
 from orders.models import Order
 from refunds import services
 from refunds.models import Refund
-from refunds.selectors import order_refund_quote
+from refunds.selectors import cancellation_quote, refunds_of_vendor
 
 
 class QuoteSerializer(serializers.Serializer):
@@ -61,7 +61,7 @@ class RefundQuote(APIView):
             on = field.to_internal_value(raw) if raw else timezone.localdate()
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({"on": exc.detail}) from None
-        return Response(QuoteSerializer(quote_data(order_refund_quote(order=order, on=on))).data)
+        return Response(QuoteSerializer(quote_data(cancellation_quote(order=order, on=on))).data)
 
 
 class RefundSerializer(serializers.ModelSerializer):
@@ -93,17 +93,13 @@ class RefundSerializer(serializers.ModelSerializer):
 
 
 class VendorRefunds(generics.ListAPIView):
-    """The vendor's refunds, those still owed first."""
+    """The vendor's refunds: owed first, then disputed, then settled."""
 
     permission_classes = [IsAuthenticated, IsVendor]
     serializer_class = RefundSerializer
 
     def get_queryset(self):
-        return (
-            Refund.objects.filter(order__vendor_id=self.request.user.vendor_id)
-            .select_related("order__business")
-            .order_by("-status", "created_at")
-        )
+        return refunds_of_vendor(vendor_id=self.request.user.vendor_id)
 
 
 class VendorRefundConfirm(APIView):
@@ -115,5 +111,45 @@ class VendorRefundConfirm(APIView):
     def post(self, request, pk):
         refund = get_object_or_404(Refund, pk=pk, order__vendor_id=request.user.vendor_id)
         refund = services.refund_confirm(refund=refund, actor=request.user)
-        refund = Refund.objects.select_related("order__business").get(pk=refund.pk)
-        return Response(RefundSerializer(refund).data)
+        return Response(_refund_data(refund))
+
+
+class DisputeSerializer(serializers.Serializer):
+    note = serializers.CharField(help_text="What is wrong: staff read it.")
+
+
+def _refund_data(refund: Refund) -> dict:
+    refund = Refund.objects.select_related("order__business").get(pk=refund.pk)
+    return RefundSerializer(refund).data
+
+
+class VendorRefundDispute(APIView):
+    """The vendor disputes an owed refund; staff resolve it."""
+
+    permission_classes = [IsAuthenticated, IsVendor]
+
+    @extend_schema(request=DisputeSerializer, responses=RefundSerializer)
+    def post(self, request, pk):
+        refund = get_object_or_404(Refund, pk=pk, order__vendor_id=request.user.vendor_id)
+        data = DisputeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        refund = services.refund_dispute(
+            refund=refund, actor=request.user, note=data.validated_data["note"]
+        )
+        return Response(_refund_data(refund))
+
+
+class MemberRefundDispute(APIView):
+    """The member says the self-pay refund has not arrived or is wrong."""
+
+    permission_classes = [IsAuthenticated, IsMember]
+
+    @extend_schema(request=DisputeSerializer, responses=RefundSerializer)
+    def post(self, request, pk):
+        refund = get_object_or_404(Refund, order_id=pk, order__business_id=request.user.business_id)
+        data = DisputeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        refund = services.refund_dispute(
+            refund=refund, actor=request.user, note=data.validated_data["note"]
+        )
+        return Response(_refund_data(refund))

@@ -10,4 +10,14 @@ urlpatterns = [
         api.VendorRefundConfirm.as_view(),
         name="vendor-refund-confirm",
     ),
+    path(
+        "vendor/refunds/<int:pk>/dispute/",
+        api.VendorRefundDispute.as_view(),
+        name="vendor-refund-dispute",
+    ),
+    path(
+        "orders/<int:pk>/refund/dispute/",
+        api.MemberRefundDispute.as_view(),
+        name="order-refund-dispute",
+    ),
 ]

@@ -33,9 +33,18 @@ def _message(refund: Refund, kind: str) -> tuple[str, str]:
             "%(points)s."
         ),
         "settled": _("The refund of order %(n)s is settled: %(money)s and %(points)s points."),
+        # Past half the term (R4) or after it: no self-pay comes back, so nobody owes.
+        "requested_nothing_owed": _(
+            "Order %(n)s (%(plan)s) was cancelled after %(months)s month(s) of use. "
+            "No self-pay is refunded (more than half the term was used); points "
+            "returned: %(points)s. The refund is settled."
+        ),
         "disputed": _("The refund of order %(n)s is disputed; program staff will contact you."),
     }
-    return subjects[kind] % values, bodies[kind] % values
+    body = bodies[kind]
+    if kind == "requested" and not refund.self_pay_refund:
+        body = bodies["requested_nothing_owed"]
+    return subjects[kind] % values, body % values
 
 
 @transaction.atomic

@@ -5,9 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils.translation import gettext as _
+
 from orders.models import Order
 from refunds.calculator import RefundQuote, refund_quote
+from refunds.models import Refund
 from tcloud.calendar import TAIPEI
+from tcloud.errors import InvalidState
 
 PAID = (Order.Status.CONFIRMED, Order.Status.IN_SERVICE)
 
@@ -40,4 +45,31 @@ def order_refund_quote(*, order: Order, on: dt.date) -> OrderRefundQuote:
         quote=quote,
         points_to_wallet=to_wallet,
         points_to_program=quote.points_returned - to_wallet,
+    )
+
+
+def cancellation_quote(*, order: Order, on: dt.date) -> OrderRefundQuote:
+    """The quote a member asks for before cancelling: only a paid order that is
+    still running has one (a cancelled or refunded order already has its refund)."""
+    if order.status not in PAID:
+        raise InvalidState(
+            _("Only a paid order can be cancelled for a refund; this one is “%(status)s”.")
+            % {"status": order.get_status_display()}
+        )
+    return order_refund_quote(order=order, on=on)
+
+
+def refunds_of_vendor(*, vendor_id: int) -> QuerySet[Refund]:
+    """The vendor's refunds: owed first (the work), then disputed, then settled;
+    oldest first within each."""
+    rank = Case(
+        When(status=Refund.Status.OWED, then=Value(0)),
+        When(status=Refund.Status.DISPUTED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        Refund.objects.filter(order__vendor_id=vendor_id)
+        .select_related("order__business")
+        .order_by(rank, "created_at", "pk")
     )

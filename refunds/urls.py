@@ -9,4 +9,10 @@ urlpatterns = [
         views.vendor_refund_confirm,
         name="vendor_refund_confirm",
     ),
+    path(
+        "vendor/refunds/<int:pk>/dispute/",
+        views.vendor_refund_dispute,
+        name="vendor_refund_dispute",
+    ),
+    path("orders/<int:pk>/refund/dispute/", views.member_refund_dispute, name="refund_dispute"),
 ]

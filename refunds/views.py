@@ -1,21 +1,19 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from refunds import services
 from refunds.models import Refund
+from refunds.selectors import refunds_of_vendor
 from tcloud.errors import RuleError
 from tcloud.roles import role_required
 
 
 @role_required("vendor")
 def vendor_refunds(request):
-    refunds = (
-        Refund.objects.filter(order__vendor_id=request.user.vendor_id)
-        .select_related("order__business")
-        .order_by("-status", "created_at")
-    )
+    refunds = refunds_of_vendor(vendor_id=request.user.vendor_id)
     return render(request, "refunds/vendor_refunds.html", {"refunds": refunds})
 
 
@@ -30,3 +28,35 @@ def vendor_refund_confirm(request, pk):
     else:
         messages.success(request, _("Refund confirmed; the order is refunded."))
     return redirect("vendor_refunds")
+
+
+def _dispute(request, refund: Refund) -> None:
+    try:
+        services.refund_dispute(
+            refund=refund, actor=request.user, note=request.POST.get("note", "").strip()
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except RuleError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Program staff will look at the refund and contact both sides.")
+        )
+
+
+@role_required("vendor")
+@require_POST
+def vendor_refund_dispute(request, pk):
+    refund = get_object_or_404(Refund, pk=pk, order__vendor_id=request.user.vendor_id)
+    _dispute(request, refund)
+    return redirect("vendor_refunds")
+
+
+@role_required("member")
+@require_POST
+def member_refund_dispute(request, pk):
+    """The member says the self-pay refund has not arrived (or is wrong)."""
+    refund = get_object_or_404(Refund, order_id=pk, order__business_id=request.user.business_id)
+    _dispute(request, refund)
+    return redirect("order_detail", pk=pk)

@@ -84,6 +84,7 @@ def test_R3_exactly_half_is_refunded_pro_rata(member_a, wallet_a, plan, vendor_a
     clock.to(at(2022, 8, 31, 20))
     refund = services.refund_request(order=order, actor=member_a)
     assert (refund.used_months, refund.over_half, refund.self_pay_refund) == (3, False, 15_000)
+    reconciles(wallet_a)
 
 
 def test_R7_after_the_term_the_order_is_completed_and_cannot_be_refunded(
