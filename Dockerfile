@@ -17,6 +17,7 @@ RUN DEBUG=true python manage.py compilemessages --ignore=.venv -v0 \
  && DEBUG=false SECRET_KEY=build-only-$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
     ALLOWED_HOSTS=build DATABASE_URL=postgres://build@localhost/build \
     REDIS_URL=redis://localhost:6379/0 VERIFICATION_SIMULATOR=false \
+    MEMBERS_REGISTRY=open_data MEMBERS_SMS_BACKEND=build.only.NoSMS \
     python manage.py collectstatic --noinput -v0
 
 USER tcloud

@@ -7,6 +7,7 @@ names the setting instead of a traceback.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -14,6 +15,8 @@ import environ
 
 _SQLITE_DEMO = "sqlite:///{path}"
 _INSECURE_DEMO_KEY = "demo-only-" + "x" * 50
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_DOTTED_PATH = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
 
 
 class ConfigError(SystemExit):
@@ -37,6 +40,40 @@ class Config:
 
     def str(self, name: str, *, default: str) -> str:
         return self._raw(name) or default
+
+    def choice(self, name: str, *, choices: tuple[str, ...], default: str | None) -> str:
+        """One of `choices`; `default=None` makes the setting required."""
+        raw = self._raw(name)
+        if raw is None:
+            if default is None:
+                raise ConfigError(
+                    name, f"is required when DEBUG is off (one of {', '.join(choices)})"
+                )
+            return default
+        if raw not in choices:
+            raise ConfigError(name, f"must be one of {', '.join(choices)}, not {raw!r}")
+        return raw
+
+    def dotted_path(self, name: str, *, default: str | None) -> str:
+        """A Python dotted path (`package.module.Class`); `default=None` makes it required."""
+        raw = self._raw(name)
+        if raw is None:
+            if default is None:
+                raise ConfigError(
+                    name, "is required when DEBUG is off (dotted path, e.g. package.module.Class)"
+                )
+            return default
+        if not _DOTTED_PATH.fullmatch(raw):
+            raise ConfigError(name, f"must be a dotted path like package.module.Class, not {raw!r}")
+        return raw
+
+    def log_level(self, name: str, *, default: str) -> str:
+        raw = self._raw(name)
+        if raw is None:
+            return default
+        if raw.upper() not in _LOG_LEVELS:
+            raise ConfigError(name, f"must be one of {', '.join(_LOG_LEVELS)}, not {raw!r}")
+        return raw.upper()
 
     def bool(self, name: str, *, default: bool) -> bool:
         raw = self._raw(name)

@@ -29,7 +29,11 @@ VERIFICATION_SIMULATOR = cfg.bool("VERIFICATION_SIMULATOR", default=DEBUG)
 # Membership (members/README.md): business registry ("local" file or "open_data"
 # MOEA + tax registration), trusted CA roots per certificate method (PEM files:
 # drop in MOEACA/MOICA), the mobile citizen certificate (FIDO) service, SMS.
-MEMBERS_REGISTRY = cfg.str("MEMBERS_REGISTRY", default="local")
+# With DEBUG off the registry and the SMS backend must be chosen explicitly: the
+# demo's registry file and console SMS are never used by default in production.
+MEMBERS_REGISTRY = cfg.choice(
+    "MEMBERS_REGISTRY", choices=("open_data", "local"), default="local" if DEBUG else None
+)
 MEMBERS_REGISTRY_TIMEOUT = 10
 MEMBERS_CA_FILES = {
     "business_cert": cfg.list("MEMBERS_MOEACA_FILES", default=[]),
@@ -37,8 +41,9 @@ MEMBERS_CA_FILES = {
 }
 MEMBERS_FIDO_ENDPOINT = cfg.str("MEMBERS_FIDO_ENDPOINT", default="")
 MEMBERS_FIDO_API_KEY = cfg.str("MEMBERS_FIDO_API_KEY", default="")
-MEMBERS_SMS_BACKEND = cfg.str(
-    "MEMBERS_SMS_BACKEND", default="members.verification.ConsoleSMSBackend"
+MEMBERS_SMS_BACKEND = cfg.dotted_path(
+    "MEMBERS_SMS_BACKEND",
+    default="members.verification.ConsoleSMSBackend" if DEBUG else None,
 )
 
 DATABASES = {"default": cfg.database("DATABASE_URL", required=not DEBUG)}
@@ -251,7 +256,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": cfg.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": cfg.log_level("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
@@ -259,7 +264,15 @@ LOGGING = {
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = cfg.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Production runs plain HTTP behind a TLS-terminating proxy. Only when
+# TRUSTED_PROXY says that proxy exists (and is the only way in) are its
+# X-Forwarded-Proto and X-Forwarded-For believed: for "is this HTTPS" and for the
+# client address that allauth's and DRF's per-IP limits count.
+TRUSTED_PROXY = cfg.bool("TRUSTED_PROXY", default=False)
+if TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    REST_FRAMEWORK["NUM_PROXIES"] = 1
 SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

@@ -23,6 +23,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/overview/", overview.overview_view, name="program_overview"),
     path("admin/overview/<int:pk>/", overview.overview_view, name="program_overview_year"),
+    # Before admin.site.urls: the admin signs in through allauth (login limits).
+    path("admin/login/", views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("tcloud.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

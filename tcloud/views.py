@@ -1,5 +1,10 @@
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -23,6 +28,26 @@ def landing(request):
 @role_required("member")
 def member_home(request):
     return render(request, "members/home.html", {"business": request.user.business})
+
+
+def admin_login(request):
+    """The admin's sign-in is the site's (allauth) sign-in.
+
+    Django's own admin login form checks passwords without any lockout; sending
+    staff to /accounts/login/?next=... puts them under the same failed-login
+    limits, email verification and inactive-account checks as everyone else.
+    """
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("admin:index")
+    if request.user.is_authenticated:
+        if admin.site.has_permission(request):
+            return redirect(next_url)
+        # Signed in with another role: a 403 that says so, not a login loop.
+        raise PermissionDenied(_("The admin is for program staff."))
+    return redirect_to_login(next_url, login_url=reverse("account_login"))
 
 
 def permission_denied(request, exception=None):

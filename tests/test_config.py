@@ -14,11 +14,16 @@ PROD_ENV = {
     "DATABASE_URL": "postgres://tcloud@127.0.0.1:5432/tcloud",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "VERIFICATION_SIMULATOR": "false",
+    # Required with DEBUG off: production never falls back to the demo's choices.
+    "MEMBERS_REGISTRY": "open_data",
+    "MEMBERS_SMS_BACKEND": "members.verification.ConsoleSMSBackend",
 }
+# Optional settings a developer's shell may hold; the tests decide them.
+OPTIONAL = {"TRUSTED_PROXY", "LOG_LEVEL"}
 
 
 def run_manage(*args, env=None, **extra):
-    skip = {*PROD_ENV, "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    skip = {*PROD_ENV, *OPTIONAL, "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean = {k: v for k, v in os.environ.items() if k not in skip}
     clean.update(env or {})
     clean["DJANGO_SETTINGS_MODULE"] = "tcloud.settings"
@@ -55,6 +60,12 @@ def test_check_deploy_fails_when_the_verification_simulator_is_on_without_debug(
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
         ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"MEMBERS_REGISTRY": "moea"}, "MEMBERS_REGISTRY"),
+        ({"MEMBERS_REGISTRY": ""}, "MEMBERS_REGISTRY"),
+        ({"MEMBERS_SMS_BACKEND": ""}, "MEMBERS_SMS_BACKEND"),
+        ({"MEMBERS_SMS_BACKEND": "not a dotted path"}, "MEMBERS_SMS_BACKEND"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"TRUSTED_PROXY": "perhaps"}, "TRUSTED_PROXY"),
     ],
 )
 def test_a_missing_or_malformed_setting_stops_startup_with_one_line_naming_it(env, name):
@@ -63,6 +74,71 @@ def test_a_missing_or_malformed_setting_stops_startup_with_one_line_naming_it(en
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"tcloud: setting {name} ")
+
+
+@pytest.mark.parametrize(
+    ("env", "name", "value"),
+    [
+        ({"MEMBERS_REGISTRY": "moea"}, "MEMBERS_REGISTRY", "'moea'"),
+        ({"LOG_LEVEL": "verbose"}, "LOG_LEVEL", "'verbose'"),
+    ],
+)
+def test_a_bad_value_stops_the_demo_too_with_one_line_naming_setting_and_value(env, name, value):
+    result = run_manage("check", env=env)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"tcloud: setting {name} ") and value in lines[0]
+
+
+def test_production_requires_the_registry_and_sms_backend_to_be_chosen_explicitly():
+    for name in ("MEMBERS_REGISTRY", "MEMBERS_SMS_BACKEND"):
+        env = {k: v for k, v in PROD_ENV.items() if k != name}
+        result = run_manage("check", env=env)
+        assert result.returncode == 1
+        assert result.stderr.strip() == f"tcloud: setting {name} " + (
+            "is required when DEBUG is off (one of open_data, local)"
+            if name == "MEMBERS_REGISTRY"
+            else "is required when DEBUG is off (dotted path, e.g. package.module.Class)"
+        )
+
+
+def _settings_of(env, *names):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        f"print(repr([getattr(s, n, None) for n in {list(names)!r}]))"
+    )
+    skip = {*PROD_ENV, *OPTIONAL, "DJANGO_SETTINGS_MODULE"}
+    clean = {k: v for k, v in os.environ.items() if k not in skip}
+    clean.update(env)
+    clean["DJANGO_SETTINGS_MODULE"] = "tcloud.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_forwarded_headers_are_trusted_only_when_trusted_proxy_is_set():
+    names = ("SECURE_PROXY_SSL_HEADER", "ALLAUTH_TRUSTED_PROXY_COUNT")
+    assert _settings_of(PROD_ENV, *names) == "[None, None]"
+    assert _settings_of({}, *names) == "[None, None]"  # the demo
+    assert (
+        _settings_of({**PROD_ENV, "TRUSTED_PROXY": "true"}, *names)
+        == "[('HTTP_X_FORWARDED_PROTO', 'https'), 1]"
+    )
+
+
+def test_production_behind_a_trusted_proxy_passes_check_deploy_with_no_warnings():
+    env = {**PROD_ENV, "TRUSTED_PROXY": "true", "LOG_LEVEL": "warning"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
 
 
 def test_with_nothing_set_the_demo_runs_on_sqlite_with_in_process_jobs():

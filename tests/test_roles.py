@@ -56,3 +56,13 @@ def test_a_user_acts_for_one_party_matching_its_role(member, vendor_user):
     member.vendor = vendor_user.vendor
     with pytest.raises(IntegrityError), transaction.atomic():
         member.save()
+
+
+def test_the_403_page_names_the_pages_roles_in_the_users_language(client, member):
+    client.force_login(member)
+    body = client.get(reverse("vendor_home")).content.decode()
+    assert 'data-testid="forbidden-reason"' in body
+    assert "資訊服務業者" in body  # "Vendor", translated
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("vendor_home")).content.decode()
+    assert "This page is for: Vendor." in body

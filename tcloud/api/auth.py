@@ -1,8 +1,9 @@
+from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
-from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -10,13 +11,36 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 
+class TooManyAttempts(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = _("Too many failed sign-in attempts. Try again later.")
+    default_code = "too_many_attempts"
+
+
+def authenticate_with_login_limits(request, *, email: str, password: str):
+    """Check a password as the web login does, under the same failed-login limits.
+
+    allauth's adapter counts failures per address and per IP (ACCOUNT_RATE_LIMITS
+    "login_failed") in the cache it shares with /accounts/login/, so failures on
+    either count for both and a locked account stays locked here. Raises
+    TooManyAttempts while locked; returns the user or None.
+    """
+    http_request = getattr(request, "_request", request)
+    try:
+        return get_adapter(http_request).authenticate(http_request, email=email, password=password)
+    except DjangoValidationError as exc:
+        if getattr(exc, "code", None) == "too_many_login_attempts":
+            raise TooManyAttempts() from None
+        raise
+
+
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 
     def validate(self, attrs):
-        user = authenticate(
-            self.context["request"], username=attrs["email"].lower(), password=attrs["password"]
+        user = authenticate_with_login_limits(
+            self.context["request"], email=attrs["email"].lower(), password=attrs["password"]
         )
         if user is None:
             raise serializers.ValidationError(
@@ -45,7 +69,9 @@ class TokenView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 
-    @extend_schema(request=TokenRequestSerializer, responses=TokenResponseSerializer)
+    @extend_schema(
+        request=TokenRequestSerializer, responses={200: TokenResponseSerializer, 429: None}
+    )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)

@@ -112,10 +112,11 @@ def test_vendor_submits_a_plan_and_staff_approve_it_in_the_admin(
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     admin = context.new_page()
     admin.set_default_timeout(15_000)
+    # The admin signs in through the site's (allauth) login.
     admin.goto(live_server.url + "/admin/login/?next=/admin/catalog/plan/")
-    admin.fill("#id_username", staff.email)
-    admin.fill("#id_password", factories.PASSWORD)
-    admin.locator('input[type="submit"]').click()
+    admin.fill('input[name="login"]', staff.email)
+    admin.fill('input[name="password"]', factories.PASSWORD)
+    admin.locator('form button[type="submit"]').last.click()
     admin.locator(f'a[href="/admin/catalog/plan/{plan.pk}/review/"]').click()
     admin.get_by_label("Approve and list").check() if admin.get_by_label(
         "Approve and list"

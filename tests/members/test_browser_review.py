@@ -24,10 +24,12 @@ def test_staff_see_overdue_reviews_and_reject_with_a_reason(page, program, artif
     # The first waited since last week (test setup, not a business operation).
     Business.objects.filter(pk=late.pk).update(review_due_at=timezone.now() - dt.timedelta(days=2))
 
+    # The admin signs in through the site's (allauth) login.
     page.goto(page.base_url + "/admin/login/")
-    page.fill("#id_username", staff.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("input[type=submit]").click()
+    page.fill('input[name="login"]', staff.email)
+    page.fill('input[name="password"]', PASSWORD)
+    page.locator('form button[type="submit"]').last.click()
+    page.wait_for_url("**/admin/")
     page.goto(page.base_url + "/admin/members/taxregisteredreview/")
     expect(page.locator("[data-overdue]")).to_have_count(1)
     expect(page.locator("#result_list")).to_contain_text("阿嬤的麵攤")
