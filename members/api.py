@@ -33,6 +33,7 @@ class ApplicationSerializer(serializers.Serializer):
     kind = serializers.CharField()
     name = serializers.SerializerMethodField()
     representative = serializers.SerializerMethodField()
+    representative_name_required = serializers.SerializerMethodField()
     verification_method = serializers.CharField()
     methods = serializers.SerializerMethodField()
 
@@ -40,7 +41,11 @@ class ApplicationSerializer(serializers.Serializer):
         return obj.registry.get("name", "")
 
     def get_representative(self, obj) -> str:
-        return obj.registry.get("representative", "")
+        return obj.registry.get("representative") or obj.representative_name
+
+    def get_representative_name_required(self, obj) -> bool:
+        # The registry names no representative: send representative_name with the method.
+        return not obj.registry.get("representative")
 
     def get_methods(self, obj) -> list[str]:
         return list(vf.methods_for(obj.kind))
@@ -93,6 +98,9 @@ class MethodSerializer(serializers.Serializer):
     phone = serializers.CharField(required=False, allow_blank=True, default="")
     roc_national = serializers.BooleanField(required=False, default=False)
     postpaid = serializers.BooleanField(required=False, default=False)
+    representative_name = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=100
+    )
 
 
 class RegistrationMethod(RegistrationView):

@@ -51,6 +51,12 @@ class MethodForm(BootstrapForm):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    representative_name = forms.CharField(
+        label=_("Representative's name (as on the citizen certificate)"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     phone = forms.CharField(
         label=_("Representative's mobile number"), max_length=20, required=False
     )

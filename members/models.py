@@ -209,6 +209,12 @@ class RegistrationApplication(models.Model):
     verification_method = models.CharField(_("verification method"), max_length=20, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     representative_national_id = models.CharField(max_length=10, blank=True)
+    # The representative's name as the applicant declared it, only when the
+    # registry names none (the tax-registration data): citizen certificates are
+    # matched against it and staff confirm it in the review (M5).
+    representative_name = models.CharField(
+        _("representative (declared)"), max_length=100, blank=True
+    )
     phone = models.CharField(max_length=20, blank=True)
     declarations = models.JSONField(default=dict, blank=True)
     email = models.EmailField(blank=True)

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -184,6 +185,86 @@ def _already_registered(tax_id: str, *, exclude_user=None) -> bool:
     return users.exists()
 
 
+def _refuse_if_registered(tax_id: str, *, exclude_user=None) -> None:
+    """RULES M4: one member per tax ID. Refuses every step of an application whose
+    tax ID got an active member meanwhile, so it can neither go on nor touch the
+    member's business."""
+    if _already_registered(tax_id, exclude_user=exclude_user):
+        raise RuleError(
+            _(
+                "Tax ID %(tax_id)s is already registered as a member. Sign in instead, or "
+                "contact us if that was not you."
+            )
+            % {"tax_id": tax_id},
+            code="already_registered",
+        )
+
+
+def _abandoned_user(email: str) -> User | None:
+    """The account of an abandoned email step that holds `email`, if any: an
+    inactive member that never confirmed its address, never signed in and never
+    finished a registration. It does not keep the address from a new application
+    (a deactivated member's account, which did confirm, still does)."""
+    user = User.objects.filter(
+        email__iexact=email, role=User.Role.MEMBER, is_active=False, last_login__isnull=True
+    ).first()
+    if user is None:
+        return None
+    if EmailAddress.objects.filter(user=user, verified=True).exists():
+        return None
+    if RegistrationApplication.objects.filter(user=user, step=Step.DONE).exists():
+        return None
+    return user
+
+
+def _email_taken(email: str, *, exclude_user=None) -> bool:
+    """Whether `email` belongs to an account other than `exclude_user` or an
+    abandoned one (see _abandoned_user)."""
+    free = [u.pk for u in (exclude_user, _abandoned_user(email)) if u is not None]
+    return (
+        User.objects.filter(email__iexact=email).exclude(pk__in=free).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exclude(user__in=free).exists()
+    )
+
+
+def _release_abandoned_email(email: str, *, actor=None) -> None:
+    """Delete the abandoned account holding `email` (its registration is closed:
+    its resume link stops working and its email step is refused)."""
+    user = _abandoned_user(email)
+    if user is None:
+        return
+    now = timezone.now()
+    for old in RegistrationApplication.objects.select_for_update().filter(user=user):
+        _event(
+            application=old,
+            actor=actor,
+            event="account_replaced",
+            from_state=old.step,
+            to_state=old.step,
+            detail={"reason": "email reused by another application"},
+        )
+        old.expires_at = min(old.expires_at, now)
+        old.save(update_fields=["expires_at", "updated_at"])
+    try:
+        with transaction.atomic():
+            user.delete()
+    except ProtectedError as exc:
+        raise ValidationError(
+            {"email": [_("This email address already has an account. Use another one or sign in.")]}
+        ) from exc
+
+
+def _require_account(application: RegistrationApplication) -> User:
+    if application.user is None:
+        raise InvalidState(
+            _(
+                "This registration was replaced by a newer one that uses the same email "
+                "address. Start again."
+            )
+        )
+    return application.user
+
+
 def registration_resume_get(*, token: str) -> RegistrationApplication | None:
     """The open application a resume link points to (None when unknown/expired)."""
     return (
@@ -251,10 +332,16 @@ def registration_start(*, tax_id: str) -> tuple[RegistrationApplication, str]:
     return application, token
 
 
+def _representative_name(application: RegistrationApplication) -> str:
+    """The registry's representative, or the one the applicant declared when the
+    registry names none (the tax-registration data)."""
+    return application.registry.get("representative") or application.representative_name
+
+
 def _subject(application: RegistrationApplication) -> vf.Subject:
     return vf.Subject(
         tax_id=application.tax_id,
-        representative_name=application.registry.get("representative", ""),
+        representative_name=_representative_name(application),
         national_id=application.representative_national_id,
         phone=application.phone,
     )
@@ -366,16 +453,22 @@ def registration_choose_method(
     phone: str = "",
     roc_national: bool = False,
     postpaid: bool = False,
+    representative_name: str = "",
     ip: str = "",
 ) -> tuple[VerificationChallenge, dict]:
     """Identity step, first half (M5): fix the method and start the check.
 
     The method is fixed the first time; choosing another later is refused.
+    When the registry names no representative (tax-registration data), the
+    applicant declares the name (`representative_name`): the citizen
+    certificate must carry it and staff confirm it in the review; otherwise the
+    registry's name is used and a declared one is ignored.
     Returns the challenge and what to show (masked phone, nonce to sign, ...).
     """
     application = _locked(application)
     if application.step != Step.VERIFICATION:
         raise InvalidState(_("Identity verification is already done."))
+    _refuse_if_registered(application.tax_id)
     allowed = vf.methods_for(application.kind)
     if method not in allowed:
         raise RuleError(
@@ -428,10 +521,23 @@ def registration_choose_method(
             ]
         if not postpaid:
             errors["postpaid"] = [_("Phone verification needs a postpaid (monthly-plan) number.")]
+    representative_name = " ".join((representative_name or "").split())
+    if application.registry.get("representative"):
+        representative_name = ""
+    elif not representative_name:
+        errors["representative_name"] = [
+            _(
+                "The registry does not name the representative: enter the name as it appears "
+                "on the representative's citizen certificate."
+            )
+        ]
+    elif len(representative_name) > 100:
+        errors["representative_name"] = [_("Enter at most 100 characters.")]
     if errors:
         raise ValidationError(errors)
     first = not application.verification_method
     application.verification_method = method
+    application.representative_name = representative_name
     application.representative_national_id = national_id
     application.phone = phone if method == vf.PHONE else ""
     application.save()
@@ -582,11 +688,16 @@ def _send_email_code(application: RegistrationApplication) -> None:
 def registration_create_account(
     *, application: RegistrationApplication, email: str, password: str, name: str, ip: str = ""
 ) -> User:
-    """Account step: create the Business and its (inactive) member User.
+    """Account step: create the (inactive) member User of this application.
 
-    The user can sign in only after the email step. The national ID moves from
-    the application to the business (the one place it is kept). A tax ID that
-    got a member meanwhile is refused and nothing is created.
+    The user can sign in only after the email step, and only then is the
+    business written (registration_confirm_email): until an application
+    completes, nothing of it is on the business, so another application of the
+    same tax ID cannot overwrite the business or leave its account on it. The
+    Business row is created here bare (tax ID, name, kind) when it does not
+    exist yet, so that the email step has a row to lock. A tax ID that got a
+    member meanwhile is refused and nothing is created. An email address held
+    only by an abandoned email step (never confirmed) is taken over.
     """
     application = _locked(application)
     if application.step != Step.ACCOUNT:
@@ -595,10 +706,7 @@ def registration_create_account(
     errors: dict[str, list[str]] = {}
     if not email or "@" not in email:
         errors["email"] = [_("Enter a valid email address.")]
-    elif (
-        User.objects.filter(email__iexact=email).exists()
-        or EmailAddress.objects.filter(email__iexact=email).exists()
-    ):
+    elif _email_taken(email):
         errors["email"] = [
             _("This email address already has an account. Use another one or sign in.")
         ]
@@ -610,21 +718,47 @@ def registration_create_account(
         errors["password"] = list(exc.messages)
     if errors:
         raise ValidationError(errors)
-    if _already_registered(application.tax_id):
-        raise RuleError(
-            _("Tax ID %(tax_id)s is already registered.") % {"tax_id": application.tax_id},
-            code="already_registered",
-        )
-    record = application.registry
+    _refuse_if_registered(application.tax_id)
     business = Business.objects.select_for_update().filter(tax_id=application.tax_id).first()
     if business is None:
         business = business_create(
-            tax_id=application.tax_id, name=record["name"], kind=application.kind
+            tax_id=application.tax_id, name=application.registry["name"], kind=application.kind
         )
+    _release_abandoned_email(email)
+    try:
+        with transaction.atomic():
+            user = user_create(
+                email=email, password=password, role=User.Role.MEMBER, name=name.strip()
+            )
+    except IntegrityError as exc:
+        raise ValidationError({"email": [_("This email address already has an account.")]}) from exc
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    application.user = user
+    application.business = business
+    application.email = email
+    _transition(application, "account_created", actor=user)
+    if ip:
+        _throttle(f"email-ip:{ip}", limit=20, seconds=3600)
+    _send_email_code(application)
+    return user
+
+
+def _business_take_over(*, business: Business, application: RegistrationApplication) -> None:
+    """Write the completing application's registry, representative and
+    verification data on the business (the caller holds the business's lock and
+    has checked that the tax ID has no other member). The national ID moves from
+    the application to the business (the one place it is kept)."""
+    record = application.registry
+    national_id = application.representative_national_id
+    if not national_id and application.user.business_id == business.pk:
+        # An application whose account step ran before the business was written
+        # only at the email step: its data is already on the business.
+        national_id = business.representative_national_id
     business.name = record["name"]
     business.kind = application.kind
-    business.representative_name = record.get("representative", "")
-    business.representative_national_id = application.representative_national_id
+    business.representative_name = _representative_name(application)
+    business.representative_national_id = national_id
     business.representative_phone = application.phone
     business.paid_in_capital = record.get("paid_in_capital")
     business.employee_count = record.get("employee_count")
@@ -637,29 +771,19 @@ def registration_create_account(
     if application.kind == Business.Kind.TAX_REGISTERED:
         business.review_status = Business.Review.PENDING
     business.save()
-    try:
-        with transaction.atomic():
-            user = user_create(
-                email=email,
-                password=password,
-                role=User.Role.MEMBER,
-                name=name.strip(),
-                business=business,
-            )
-    except IntegrityError as exc:
-        raise ValidationError({"email": [_("This email address already has an account.")]}) from exc
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    application.user = user
-    application.business = business
-    application.email = email
-    application.representative_national_id = ""  # kept on the business only
-    _transition(application, "account_created", actor=user)
+    # Accounts of unfinished applications that an earlier version of the account
+    # step attached to the business are not its members (never confirmed, never
+    # signed in); a deactivated member keeps its business.
+    User.objects.filter(
+        business=business, is_active=False, role=User.Role.MEMBER, last_login__isnull=True
+    ).exclude(pk=application.user_id).exclude(emailaddress__verified=True).exclude(
+        application__step=Step.DONE
+    ).update(business=None)
+    application.user.business = business
+    application.user.save(update_fields=["business"])
+    application.representative_national_id = ""
+    application.save(update_fields=["representative_national_id", "updated_at"])
     Consent.objects.filter(application=application).update(business=business)
-    if ip:
-        _throttle(f"email-ip:{ip}", limit=20, seconds=3600)
-    _send_email_code(application)
-    return user
 
 
 @transaction.atomic
@@ -672,16 +796,15 @@ def registration_change_email(
     if application.step != Step.EMAIL:
         raise InvalidState(_("The email step is not open now."))
     email = (email or "").strip().lower()
-    user = application.user
+    user = _require_account(application)
     if not email or "@" not in email:
         raise ValidationError({"email": [_("Enter a valid email address.")]})
-    if (
-        User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
-        or EmailAddress.objects.filter(email__iexact=email).exclude(user=user).exists()
-    ):
+    if _email_taken(email, exclude_user=user):
         raise ValidationError(
             {"email": [_("This email address already has an account. Use another one or sign in.")]}
         )
+    if email != user.email:
+        _release_abandoned_email(email, actor=user)
     previous = application.email
     user.email = email
     user.save(update_fields=["email"])
@@ -707,6 +830,7 @@ def registration_resend_email_code(*, application: RegistrationApplication, ip: 
     application = _locked(application)
     if application.step != Step.EMAIL:
         raise InvalidState(_("The email step is not open now."))
+    _require_account(application)
     now = timezone.now()
     latest = application.email_codes.order_by("-created_at").first()
     if latest and latest.created_at > now - RESEND_AFTER:
@@ -732,6 +856,7 @@ def registration_confirm_email(*, application: RegistrationApplication, code: st
         application = _locked(application)
         if application.step != Step.EMAIL:
             raise InvalidState(_("The email step is not open now."))
+        user = _require_account(application)
         email_code = application.email_codes.select_for_update().order_by("-created_at").first()
         if email_code is None or email_code.used_at:
             raise RuleError(
@@ -740,8 +865,10 @@ def registration_confirm_email(*, application: RegistrationApplication, code: st
             )
         if email_code.expires_at <= timezone.now():
             raise RuleError(_("This code has expired. Ask for a new one."), code="expired")
-        Business.objects.select_for_update().filter(pk=application.business_id).first()
-        if _already_registered(application.tax_id, exclude_user=application.user):
+        # The business's lock orders two applications of one tax ID confirming
+        # at once: the second sees the first's member and is refused.
+        business = Business.objects.select_for_update().get(pk=application.business_id)
+        if _already_registered(application.tax_id, exclude_user=user):
             raise RuleError(
                 _("Tax ID %(tax_id)s was registered meanwhile by another account.")
                 % {"tax_id": application.tax_id},
@@ -756,12 +883,11 @@ def registration_confirm_email(*, application: RegistrationApplication, code: st
         else:
             email_code.used_at = timezone.now()
             email_code.save()
-            user = application.user
+            _business_take_over(business=business, application=application)
             user.is_active = True
             user.save(update_fields=["is_active"])
             EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
             _transition(application, "email_confirmed", actor=user)
-            business = application.business
             if business.review_status == Business.Review.PENDING:
                 business.review_due_at = business_deadline(timezone.now(), 1)
                 business.save(update_fields=["review_due_at"])
@@ -1042,6 +1168,6 @@ def registration_purge_expired(*, now) -> int:
     """Forget the personal data of abandoned applications once they expire
     (the national ID and phone are kept only as long as needed)."""
     expired = RegistrationApplication.objects.filter(expires_at__lte=now).exclude(
-        representative_national_id="", phone=""
+        representative_national_id="", phone="", representative_name=""
     )
-    return expired.update(representative_national_id="", phone="")
+    return expired.update(representative_national_id="", phone="", representative_name="")

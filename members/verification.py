@@ -189,6 +189,27 @@ def _subject_value(cert: x509.Certificate, oid) -> str:
     return str(values[0].value) if values else ""
 
 
+def _may_issue(cert: x509.Certificate, *, below: int) -> bool:
+    """Whether `cert` may sign certificates, with `below` intermediate CAs under it
+    in the path (RFC 5280 4.2.1.3, 4.2.1.9): BasicConstraints ca=True (critical
+    or not), path_length respected, and keyCertSign when KeyUsage is present."""
+    try:
+        constraints = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
+    except x509.ExtensionNotFound:
+        return False
+    except ValueError:  # malformed or duplicated extensions
+        return False
+    if not constraints.ca:
+        return False
+    if constraints.path_length is not None and below > constraints.path_length:
+        return False
+    try:
+        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return True
+    return usage.key_cert_sign
+
+
 class CertificateBackend(Backend):
     """Signature over the one-time challenge by a certificate of ours to trust."""
 
@@ -221,19 +242,27 @@ class CertificateBackend(Backend):
         self._check_owner(cert, subject)
 
     def _check_chain(self, cert, chain) -> None:
-        current = cert
+        """The certificate must lead, through the intermediates of `chain`, to one
+        of the configured roots (trust anchors). Every intermediate used on the
+        way must be a CA allowed to sign certificates: an ordinary certificate of
+        the root cannot vouch for another one."""
+        current, issuers = cert, []
         for issuer in chain:
             try:
                 current.verify_directly_issued_by(issuer)
             except (ValueError, TypeError, InvalidSignature):
                 break
+            issuers.append(issuer)
             current = issuer
-        for root in load_ca_certs(self.method):
-            try:
-                current.verify_directly_issued_by(root)
-                return
-            except (ValueError, TypeError, InvalidSignature):
-                continue
+        # issuers[0] signed the certificate; issuers[n] has n intermediates below it.
+        trusted = all(_may_issue(issuer, below=n) for n, issuer in enumerate(issuers))
+        if trusted:
+            for root in load_ca_certs(self.method):
+                try:
+                    current.verify_directly_issued_by(root)
+                    return
+                except (ValueError, TypeError, InvalidSignature):
+                    continue
         raise VerificationFailed(
             _("The certificate was not issued by a certification authority we accept."),
             code="untrusted_certificate",

@@ -39,23 +39,44 @@ def no_simulator(settings):
 
 
 class FakeCA:
-    """A certification authority of our own, standing in for MOEACA/MOICA."""
+    """A certification authority of our own, standing in for MOEACA/MOICA.
 
-    def __init__(self, name: str):
+    Without `parent` it is a self-signed root; with `parent` (a FakeCA or a
+    Holder) it is a certificate that `parent` issued, with the BasicConstraints
+    and KeyUsage given (None leaves the extension out), so tests can build
+    proper intermediates and forged ones.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        parent=None,
+        ca: bool | None = True,
+        path_length: int | None = None,
+        key_usage: x509.KeyUsage | None = None,
+    ):
         self.key = ec.generate_private_key(ec.SECP256R1())
         now = dt.datetime.now(dt.UTC)
         subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-        self.cert = (
+        builder = (
             x509.CertificateBuilder()
             .subject_name(subject)
-            .issuer_name(subject)
+            .issuer_name(parent.cert.subject if parent else subject)
             .public_key(self.key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(days=365))
             .not_valid_after(now + dt.timedelta(days=3650))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(self.key, hashes.SHA256())
         )
+        if ca is not None:
+            builder = builder.add_extension(
+                x509.BasicConstraints(ca=ca, path_length=path_length), critical=True
+            )
+        if key_usage is not None:
+            builder = builder.add_extension(key_usage, critical=True)
+        self.cert = builder.sign(parent.key if parent else self.key, hashes.SHA256())
+        # The certificates between this CA and the root (the root left out).
+        self.chain = [self.cert, *parent.chain] if parent else []
 
     def pem(self) -> bytes:
         return self.cert.public_bytes(serialization.Encoding.PEM)
@@ -81,22 +102,45 @@ class FakeCA:
             .not_valid_after(now + dt.timedelta(days=days_valid[1]))
             .sign(self.key, hashes.SHA256())
         )
-        return Holder(key, cert)
+        return Holder(key, cert, chain=self.chain)
+
+
+def key_usage(*, key_cert_sign: bool) -> x509.KeyUsage:
+    """A KeyUsage extension for a CA certificate, with or without keyCertSign."""
+    return x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=key_cert_sign,
+        crl_sign=True,
+        encipher_only=False,
+        decipher_only=False,
+    )
 
 
 class Holder:
     """A certificate and its key: what the card and the signing component hold."""
 
-    def __init__(self, key, cert):
+    def __init__(self, key, cert, chain=()):
         self.key, self.cert = key, cert
+        # This certificate and the ones above it up to (not including) the root.
+        self.chain = [cert, *chain]
 
     def proof(self, nonce: str) -> dict:
         signature = self.key.sign(nonce.encode(), ec.ECDSA(hashes.SHA256()))
-        return {
+        proof = {
             "challenge": nonce,
             "certificate": self.cert.public_bytes(serialization.Encoding.PEM).decode(),
             "signature": base64.b64encode(signature).decode(),
         }
+        intermediates = self.chain[1:]
+        if intermediates:
+            proof["chain"] = [
+                c.public_bytes(serialization.Encoding.PEM).decode() for c in intermediates
+            ]
+        return proof
 
 
 @pytest.fixture(scope="session")

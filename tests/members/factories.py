@@ -13,13 +13,19 @@ def start(tax_id: str = COMPANY):
     return application
 
 
-def verified(tax_id: str = COMPANY, *, method: str = "phone", national_id: str = NATIONAL_ID):
+def verified(
+    tax_id: str = COMPANY,
+    *,
+    method: str = "phone",
+    national_id: str = NATIONAL_ID,
+    phone: str = "0912345678",
+):
     application = start(tax_id)
     services.registration_choose_method(
         application=application,
         method=method,
         national_id=national_id,
-        phone="0912345678",
+        phone=phone,
         roc_national=True,
         postpaid=True,
     )

@@ -12,7 +12,7 @@ from members import services
 from members.models import RegistrationApplication
 from tcloud.errors import RuleError
 from tests.members import factories as wf
-from tests.members.conftest import COMPANY, NATIONAL_ID, TAX_REGISTERED, FakeCA
+from tests.members.conftest import COMPANY, NATIONAL_ID, TAX_REGISTERED, FakeCA, key_usage
 
 
 @pytest.fixture(autouse=True)
@@ -141,3 +141,59 @@ def test_M5_expired_challenge_is_refused(moeaca):
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=5, seconds=1)):
         _refused(application, holder.proof(nonce), "expired")
     assert RegistrationApplication.objects.get().step == "verification"
+
+
+# --- the chain: every issuer between the certificate and the root is a CA ------
+
+
+def test_M5_certificate_issued_by_an_intermediate_ca_of_the_root_passes(moeaca):
+    intermediate = FakeCA(
+        "Test MOEACA issuing CA",
+        parent=moeaca,
+        path_length=0,
+        key_usage=key_usage(key_cert_sign=True),
+    )
+    application, nonce = _start("business_cert")
+    holder = intermediate.issue(cn="晨光文具有限公司", serial=COMPANY)
+    services.registration_verify(application=application, proof=holder.proof(nonce))
+    application.refresh_from_db()
+    assert application.step == "declarations"
+
+
+def test_M5_certificate_signed_by_an_end_entity_certificate_of_the_root_is_refused(moeaca):
+    # Someone holding an ordinary certificate of the trusted root signs a new
+    # certificate for another tax ID with its key and sends both.
+    ordinary = moeaca.issue(cn="別家", serial="04702088")
+    forger = FakeCA("別家", parent=ordinary, ca=None)
+    forged = forger.issue(cn="晨光文具有限公司", serial=COMPANY)
+    application, nonce = _start("business_cert")
+    proof = forged.proof(nonce)
+    assert len(proof["chain"]) == 2  # the forged issuer and the ordinary certificate
+    _refused(application, proof, "untrusted_certificate")
+
+
+def test_M5_issuer_marked_not_a_ca_is_refused(moeaca):
+    not_ca = FakeCA("Not a CA", parent=moeaca, ca=False)
+    application, nonce = _start("business_cert")
+    _refused(
+        application,
+        not_ca.issue(cn="x", serial=COMPANY).proof(nonce),
+        "untrusted_certificate",
+    )
+
+
+def test_M5_ca_issuer_whose_key_usage_lacks_certificate_signing_is_refused(moeaca):
+    no_cert_sign = FakeCA("No keyCertSign", parent=moeaca, key_usage=key_usage(key_cert_sign=False))
+    application, nonce = _start("business_cert")
+    _refused(
+        application,
+        no_cert_sign.issue(cn="x", serial=COMPANY).proof(nonce),
+        "untrusted_certificate",
+    )
+
+
+def test_M5_intermediate_beyond_its_issuers_path_length_is_refused(moeaca):
+    issuing = FakeCA("Issuing CA", parent=moeaca, path_length=0)
+    below = FakeCA("One CA too deep", parent=issuing)
+    application, nonce = _start("business_cert")
+    _refused(application, below.issue(cn="x", serial=COMPANY).proof(nonce), "untrusted_certificate")
