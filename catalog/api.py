@@ -6,6 +6,7 @@ to other roles and 404 for another vendor's plan (never revealing it exists).
 
 from __future__ import annotations
 
+from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -197,9 +198,11 @@ class VendorPlanList(generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         submit = data.pop("submit", False)
-        plan = services.plan_create(vendor=request.user.vendor, actor=request.user, **data)
-        if submit:
-            plan = services.plan_submit(plan=plan, actor=request.user)
+        # One transaction: a refused submit (409) leaves no draft behind.
+        with transaction.atomic():
+            plan = services.plan_create(vendor=request.user.vendor, actor=request.user, **data)
+            if submit:
+                plan = services.plan_submit(plan=plan, actor=request.user)
         plan = self.get_queryset().get(pk=plan.pk)
         return Response(self.get_serializer(plan).data, status=status.HTTP_201_CREATED)
 
@@ -227,8 +230,11 @@ class VendorPlanDetail(generics.RetrieveUpdateAPIView):
         data = dict(serializer.validated_data)
         submit = data.pop("submit", False)
         category = data.pop("category", None)
-        if data or category is not None:
-            services.plan_update(plan=plan, actor=request.user, category=category, **data)
-        if submit:
-            services.plan_submit(plan=plan, actor=request.user)
+        # One transaction: a refused submit (409) leaves the plan as it was
+        # (no edit, no pending change).
+        with transaction.atomic():
+            if data or category is not None:
+                services.plan_update(plan=plan, actor=request.user, category=category, **data)
+            if submit:
+                services.plan_submit(plan=plan, actor=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data)

@@ -48,7 +48,16 @@ LIST_FIELDS = (
     "category__name_en",
     "category__position",
 )
-DEFAULT_POINTS = 30_000  # a full grant (RULES T1), shown when we know no balance
+# A full grant (RULES T1) when no program is open to say how many points it gives.
+DEFAULT_POINTS = 30_000
+
+
+def full_grant_points(*, program=None) -> int:
+    """The points one grant gives: the (open) program's points per member (P1);
+    DEFAULT_POINTS only when no program is open. The price preview assumes it
+    when it knows no balance (signed out, or no grant yet)."""
+    program = program if program is not None else program_current()
+    return program.points_per_member if program is not None else DEFAULT_POINTS
 
 
 def zone_category_ids(*, program=None) -> frozenset[int]:
@@ -239,14 +248,19 @@ class SplitPreview:
     assumed: bool  # True when `available` is the default full grant, not a balance
 
 
-def split_preview(*, price: int, available: int | None, eligible: bool) -> SplitPreview:
+def split_preview(
+    *, price: int, available: int | None, eligible: bool, full_grant: int | None = None
+) -> SplitPreview:
     """RULES O2: points = min(available, floor(price / 2)); self-pay = the rest.
 
     Not eligible for points (O1): all self-pay. Without a known balance the
-    preview assumes a full grant of 30,000 points.
+    preview assumes a full grant: `full_grant`, else the open program's points
+    per member (`full_grant_points`).
     """
     assumed = available is None
-    available = DEFAULT_POINTS if available is None else max(0, int(available))
+    if available is None:
+        available = full_grant if full_grant is not None else full_grant_points()
+    available = max(0, int(available))
     points = min(available, price // 2) if eligible else 0
     return SplitPreview(
         price=price, available=available, points=points, self_pay=price - points, assumed=assumed

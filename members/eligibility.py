@@ -2,8 +2,9 @@
 
 `evaluate()` judges what is recorded about a business: registry data (M2 and
 the branch flags of M3), the applicant's M3 declarations, staff's exclusion
-lists (M3) and prior-recipient list (M7), and the staff review of
-tax-registered businesses (M5). Every failed test gives one plain sentence.
+lists (M3), prior-recipient list and this site's grants in earlier programs
+(M7), and the staff review of tax-registered businesses (M5). Every failed
+test gives one plain sentence.
 
 Unknown data: M2 fails only on what the registry shows (capital above the line
 and no proof of fewer than 200 employees, or 200+ employees and no capital
@@ -76,6 +77,25 @@ def m2_reason(business: Business) -> str | None:
     )
 
 
+def granted_in_earlier_program(*, business: Business, program) -> bool:
+    """M7 on this site's own records: the business was granted points in a
+    program of an earlier year and kept them (active or expired). A grant
+    revoked under T3 (never used: every point went back) does not count, as
+    T3 lets the member apply again. The imported PriorRecipient list covers
+    grants made before this site; the cut-off date applies to that list only.
+    Without a program to compare with, there is no "earlier" program."""
+    year = getattr(program, "year", None)
+    if year is None:
+        return False
+    from points.models import Wallet
+
+    return (
+        Wallet.objects.filter(business_id=business.pk, program__year__lt=year, granted__gt=0)
+        .exclude(status=Wallet.Status.REVOKED)
+        .exists()
+    )
+
+
 def evaluate(*, business: Business, program) -> Eligibility:
     reasons: list[str] = []
     m2 = m2_reason(business)
@@ -109,7 +129,7 @@ def evaluate(*, business: Business, program) -> Eligibility:
     cutoff = getattr(program, "prior_grant_cutoff", None)
     if cutoff:
         prior = prior.filter(granted_on__lt=cutoff)
-    if prior.exists():
+    if prior.exists() or granted_in_earlier_program(business=business, program=program):
         return Eligibility(
             eligible=False,
             code="prior_recipient",

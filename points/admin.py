@@ -1,7 +1,10 @@
+from typing import NoReturn
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from points import services
@@ -21,8 +24,54 @@ from tcloud.errors import RuleError
 from tcloud.templatetags.tcloud import ntd
 
 
+class _Refused(Exception):
+    """A service refused the save; the error message is already queued."""
+
+
+def _refusal_text(exc: Exception) -> str:
+    if isinstance(exc, RuleError):
+        return exc.message
+    return "; ".join(str(m) for m in exc.messages)
+
+
+class RefusalsShowOnlyTheError:
+    """Forms check the services' rules first, so a refused change comes back as a
+    form error. Should a service still refuse while saving (the state changed in
+    between), the whole save is rolled back (Django's change view runs in one
+    transaction) and staff see only the error, never "changed successfully"."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _Refused:
+            return HttpResponseRedirect(request.get_full_path())
+
+    def refuse(self, request, exc: Exception) -> NoReturn:
+        self.message_user(request, _refusal_text(exc), messages.ERROR)
+        raise _Refused from exc
+
+
+class ProgramAdminForm(forms.ModelForm):
+    class Meta:
+        model = Program
+        fields: list[str] = []
+
+    def clean(self):
+        cleaned = super().clean()
+        total = cleaned.get("budget_total")
+        program = self.instance
+        if program.pk and total is not None and total != program.budget_total:
+            # P2, the rule program_update applies: not below what was granted.
+            try:
+                services.program_budget_available_after(program=program, budget_total=total)
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
+
+
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(RefusalsShowOnlyTheError, admin.ModelAdmin):
+    form = ProgramAdminForm
     list_display = [
         "year",
         "name",
@@ -74,7 +123,10 @@ class ProgramAdmin(admin.ModelAdmin):
         data = {k: v for k, v in form.cleaned_data.items() if k not in {"categories"}}
         if change:
             data.pop("year", None)
-        saved = program_update(program=obj, **data) if change else program_create(**data)
+        try:
+            saved = program_update(program=obj, **data) if change else program_create(**data)
+        except (RuleError, ValidationError) as exc:
+            self.refuse(request, exc)
         # The admin goes on with `obj` (log entry, redirect): give it the saved row.
         obj.pk, obj.budget_available = saved.pk, saved.budget_available
         obj._state.adding = False
@@ -216,9 +268,32 @@ class ExpertRequestForm(forms.ModelForm):
     )
     step_note = forms.CharField(label=_("note"), required=False, max_length=300)
 
+    STEP_TO = {
+        "assign": ExpertRequest.Status.ASSIGNED,
+        "schedule": ExpertRequest.Status.SCHEDULED,
+        "complete": ExpertRequest.Status.DONE,
+        "cancel": ExpertRequest.Status.CANCELLED,
+    }
+
     class Meta:
         model = ExpertRequest
         fields: list[str] = []
+
+    def clean(self):
+        """A step the request cannot take is a form error (nothing is saved)."""
+        cleaned = super().clean()
+        step = cleaned.get("step")
+        if not step:
+            return cleaned
+        if step == "assign" and not (cleaned.get("new_expert") or "").strip():
+            self.add_error("new_expert", _("Name the expert."))
+        if step == "schedule" and not cleaned.get("when"):
+            self.add_error("when", _("Give the date and time."))
+        try:
+            services.expert_request_check_move(request=self.instance, to=self.STEP_TO[step])
+        except RuleError as exc:
+            self.add_error("step", exc.message)
+        return cleaned
 
 
 class ExpertRequestEventInline(_ReadOnly, admin.TabularInline):
@@ -229,7 +304,7 @@ class ExpertRequestEventInline(_ReadOnly, admin.TabularInline):
 
 
 @admin.register(ExpertRequest)
-class ExpertRequestAdmin(admin.ModelAdmin):
+class ExpertRequestAdmin(RefusalsShowOnlyTheError, admin.ModelAdmin):
     form = ExpertRequestForm
     list_display = [
         "created_at",
@@ -285,6 +360,4 @@ class ExpertRequestAdmin(admin.ModelAdmin):
             elif step == "cancel":
                 services.expert_request_cancel(request=obj, actor=request.user, note=note)
         except (RuleError, ValidationError) as exc:
-            self.message_user(
-                request, getattr(exc, "message", None) or "; ".join(exc.messages), messages.ERROR
-            )
+            self.refuse(request, exc)

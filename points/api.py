@@ -8,7 +8,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from points.models import LedgerEntry, Wallet
+from points.models import LedgerEntry, Submission, Wallet
 from points.selectors import assessment_questions, wallet_current, wallet_entries
 from points.services import assessment_complete
 from tcloud.api.idempotency import idempotent
@@ -73,6 +73,25 @@ def wallet_data(wallet: Wallet | None) -> dict:
     return WalletSerializer(wallet).data
 
 
+class OutcomeSerializer(serializers.Serializer):
+    """What became of the grant (T1, P2): the same outcome and message as the
+    results page. `code` is one of Submission.Outcome's values (`granted`,
+    `already_granted`, `not_eligible`, `pending_review`, `prior_recipient`,
+    `budget_exhausted`, `no_program`); `message` follows Accept-Language."""
+
+    granted = serializers.BooleanField(help_text="True when this request granted the points.")
+    code = serializers.ChoiceField(choices=Submission.Outcome.choices)
+    message = serializers.CharField()
+
+
+def outcome_data(result) -> dict:
+    return {
+        "granted": result.outcome == Submission.Outcome.GRANTED,
+        "code": str(result.outcome),
+        "message": str(result.message),
+    }
+
+
 class PlanBriefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -108,6 +127,7 @@ class AssessmentView(APIView):
                 "recommended_categories": serializers.ListField(child=serializers.DictField()),
                 "recommended_plans": PlanBriefSerializer(many=True),
                 "wallet": WalletSerializer(),
+                "outcome": OutcomeSerializer(),
             },
         ),
     )
@@ -123,6 +143,7 @@ class AssessmentView(APIView):
                 ],
                 "recommended_plans": PlanBriefSerializer(result.plans, many=True).data,
                 "wallet": wallet_data(result.wallet),
+                "outcome": outcome_data(result),
             }
         )
 

@@ -70,6 +70,26 @@ def program_create(
     return program
 
 
+def program_budget_available_after(*, program: Program, budget_total: int) -> int:
+    """The available budget once the total becomes `budget_total`: it moves by the
+    same amount as the total. Raises ValidationError (on `budget_total`) when the
+    new total is below what was already granted (P2: never below zero).
+
+    Writes nothing: `program_update` applies it under the row lock, and the
+    admin's form asks it first so that staff see a form error (no HTTP 500)."""
+    used = program.budget_total - program.budget_available
+    if budget_total < used:
+        raise ValidationError(
+            {
+                "budget_total": _(
+                    "The budget cannot be less than the %(used)s points already granted."
+                )
+                % {"used": f"{used:,}"}
+            }
+        )
+    return budget_total - used
+
+
 @transaction.atomic
 def program_update(
     *, program: Program, budget_total: int | None = None, categories=None, **fields: Any
@@ -87,17 +107,9 @@ def program_update(
     for name, value in fields.items():
         setattr(locked, name, value)
     if budget_total is not None and budget_total != locked.budget_total:
-        used = locked.budget_total - locked.budget_available
-        if budget_total < used:
-            raise ValidationError(
-                {
-                    "budget_total": _(
-                        "The budget cannot be less than the %(used)s points already granted."
-                    )
-                    % {"used": f"{used:,}"}
-                }
-            )
-        locked.budget_available = budget_total - used
+        locked.budget_available = program_budget_available_after(
+            program=locked, budget_total=budget_total
+        )
         locked.budget_total = budget_total
     locked.full_clean()
     locked.save()
@@ -775,16 +787,23 @@ def expert_request_create(
     return request
 
 
+def expert_request_check_move(*, request: ExpertRequest, to: str) -> None:
+    """Raise RuleError (`invalid_state`) when `request` cannot move to `to` from
+    its current status. Writes nothing: the moves below ask it under the row lock,
+    and the admin's form asks it first so that a refused step is a form error."""
+    if to not in EXPERT_TRANSITIONS[request.status]:
+        raise RuleError(
+            _("A request that is %(status)s cannot become %(to)s.")
+            % {"status": request.get_status_display(), "to": ExpertRequest.Status(to).label},
+            code="invalid_state",
+        )
+
+
 def _expert_move(
     request: ExpertRequest, *, to: str, actor, note: str = "", **fields
 ) -> ExpertRequest:
     locked = ExpertRequest.objects.select_for_update().get(pk=request.pk)
-    if to not in EXPERT_TRANSITIONS[locked.status]:
-        raise RuleError(
-            _("A request that is %(status)s cannot become %(to)s.")
-            % {"status": locked.get_status_display(), "to": ExpertRequest.Status(to).label},
-            code="invalid_state",
-        )
+    expert_request_check_move(request=locked, to=to)
     before = locked.status
     for name, value in fields.items():
         setattr(locked, name, value)

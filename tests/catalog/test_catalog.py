@@ -138,6 +138,37 @@ def test_O2_plan_page_shows_the_split_with_30000_points_when_signed_out(client, 
     assert "掌櫃科技有限公司" in body and "說明" in body and "5 users" in body
 
 
+def test_P1_O2_signed_out_split_assumes_the_open_programs_points_per_member(
+    client, shelf, open_program
+):
+    from points.models import Program
+
+    Program.objects.filter(pk=open_program.pk).update(points_per_member=20_000)
+    response = client.get(reverse("catalog_plan", args=[shelf["pos_std"].pk]))
+    split = response.context["split"]
+    assert (split.available, split.points, split.self_pay, split.assumed) == (
+        20_000,
+        20_000,
+        40_000,
+        True,
+    )
+    assert "20,000" in response.content.decode()
+
+
+def test_P1_full_grant_is_30000_only_when_no_program_is_open(open_program):
+    from catalog import selectors
+    from points.models import Program
+
+    Program.objects.filter(pk=open_program.pk).update(points_per_member=25_000)
+    assert selectors.full_grant_points() == 25_000
+    split = selectors.split_preview(price=60_000, available=None, eligible=True)
+    assert (split.points, split.self_pay, split.assumed) == (25_000, 35_000, True)
+    Program.objects.filter(pk=open_program.pk).delete()
+    assert selectors.full_grant_points() == 30_000
+    split = selectors.split_preview(price=60_000, available=None, eligible=True)
+    assert (split.points, split.self_pay) == (30_000, 30_000)
+
+
 def test_plan_page_404s_for_plans_not_on_sale(client, shelf):
     assert client.get(reverse("catalog_plan", args=[shelf["hidden"].pk])).status_code == 404
     pending_vendor_plan = PlanFactory(vendor=factories.VendorFactory(status=Vendor.Status.PENDING))

@@ -3,6 +3,8 @@ the next request fresh (no stale plan, price or listing)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -17,7 +19,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def page_cache(settings):
     settings.CATALOG_PAGE_CACHE_SECONDS = 60
-    cache.delete("catalog:generation")
+    # Start from a generation no earlier run used: Redis keeps the bodies other
+    # runs cached (under the same plan ids, as each run's test database starts
+    # its sequences afresh), and none of them may match.
+    cache.set("catalog:generation", time.time_ns(), timeout=None)
     yield
     cache.delete("catalog:generation")
 
@@ -103,3 +108,16 @@ def test_member_gets_an_order_form_with_its_own_csrf_token_from_a_cached_body(
         form = body[body.index('action="/orders/new/"') - 200 :]
         tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1))
     assert tokens[0] != tokens[1]
+
+
+def test_P1_signed_out_split_follows_the_programs_points_per_member_at_once(
+    client, open_program, page_cache
+):
+    from points.services import program_update
+
+    plan = PlanFactory(price=60_000)
+    url = reverse("catalog_plan", args=[plan.pk])
+    before = client.get(url).content.decode()
+    assert "NT$40,000" not in before  # 30,000 points + NT$30,000 self-pay
+    program_update(program=open_program, points_per_member=20_000)  # staff, in the admin
+    assert "NT$40,000" in client.get(url).content.decode()  # self-pay with 20,000 points

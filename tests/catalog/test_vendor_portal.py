@@ -193,3 +193,63 @@ def test_vendor_api_validation_errors_are_400_and_state_errors_409(api, vendor_u
     plan.refresh_from_db()
     assert plan.price == 60_000
     assert not PlanEvent.objects.filter(plan=plan).exists()
+
+
+# --- create/edit + submit in one request: all or nothing (P1) -----------------
+
+
+@pytest.fixture
+def pending_vendor_api(categories):
+    from catalog.models import Vendor
+    from tests.factories import VendorUserFactory
+
+    user = VendorUserFactory(vendor__status=Vendor.Status.PENDING)
+    client = APIClient()
+    client.force_authenticate(user)
+    return client, user
+
+
+def test_P1_api_create_with_refused_submit_is_409_and_saves_no_plan(pending_vendor_api):
+    api, _user = pending_vendor_api
+    response = api.post(
+        "/api/v1/vendor/plans/",
+        {
+            "category": "pos",
+            "name": "API 雲端收銀",
+            "summary": "s",
+            "price": 60000,
+            "term_months": 6,
+            "submit": True,
+        },
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "pending_review" and response.json()["detail"]
+    assert not Plan.objects.exists()
+    assert not PlanEvent.objects.exists()
+
+
+def test_P1_api_edit_with_refused_submit_is_409_and_keeps_the_draft(pending_vendor_api):
+    api, user = pending_vendor_api
+    plan = PlanFactory(vendor=user.vendor, status=Plan.Status.DRAFT, listed_at=None)
+    before = _snapshot(plan)
+    response = api.patch(
+        f"/api/v1/vendor/plans/{plan.pk}/",
+        {"name": "改過的名字", "price": 72000, "submit": True},
+        format="json",
+    )
+    assert response.status_code == 409 and response.json()["code"] == "pending_review"
+    assert _snapshot(plan) == before
+
+
+def test_P1_api_edit_of_listed_plan_with_refused_submit_leaves_no_pending_change(
+    api, vendor_user, categories
+):
+    plan = PlanFactory(vendor=vendor_user.vendor)  # listed: cannot be submitted again
+    before = _snapshot(plan)
+    response = api.patch(
+        f"/api/v1/vendor/plans/{plan.pk}/", {"price": 72000, "submit": True}, format="json"
+    )
+    assert response.status_code == 409 and response.json()["code"] == "invalid_state"
+    assert _snapshot(plan) == before
+    assert not PlanRevision.objects.filter(plan=plan).exists()

@@ -154,12 +154,168 @@ def test_T1_api_post_assessment_grants_and_answers_the_contract(api):
     response = api.post("/api/v1/assessment/", {"answers": first_answers()}, format="json")
     assert response.status_code == 200, response.json()
     data = response.json()
-    assert set(data) == {"recommended_categories", "recommended_plans", "wallet"}
+    assert set(data) == {"recommended_categories", "recommended_plans", "wallet", "outcome"}
     assert {"code", "name"} <= set(data["recommended_categories"][0])
     assert isinstance(data["recommended_plans"], list)
     assert data["wallet"]["status"] == "active"
     assert data["wallet"]["available"] == 30_000
     assert data["wallet"]["expires_at"].startswith("2022-06-10T23:59:59")
+
+
+def test_T1_api_post_assessment_tells_the_grant_outcome_with_the_wallet(api):
+    response = api.post(
+        "/api/v1/assessment/",
+        {"answers": first_answers()},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200, response.json()
+    data = response.json()
+    assert data["outcome"] == {
+        "granted": True,
+        "code": "granted",
+        "message": "You have been granted points. You can start buying plans in the subsidy zone.",
+    }
+    assert (data["wallet"]["status"], data["wallet"]["available"]) == ("active", 30_000)
+    # The same outcome and message as the results page shows.
+    submission = Submission.objects.get()
+    assert (submission.outcome, submission.outcome_message) == (
+        data["outcome"]["code"],
+        data["outcome"]["message"],
+    )
+
+
+def test_P2_api_post_assessment_tells_budget_exhausted_and_grants_nothing(api, program):
+    Program.objects.filter(pk=program.pk).update(budget_available=29_999)  # < 30,000 a grant
+    response = api.post(
+        "/api/v1/assessment/",
+        {"answers": first_answers()},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200, response.json()
+    data = response.json()
+    outcome = data["outcome"]
+    assert (outcome["granted"], outcome["code"]) == (False, "budget_exhausted")
+    assert "budget has run out" in outcome["message"] and "full self-pay" in outcome["message"]
+    assert data["wallet"]["status"] == "none" and data["wallet"]["available"] == 0
+    assert data["recommended_categories"]  # the assessment itself still answers
+    assert not Wallet.objects.exists() and not LedgerEntry.objects.exists()
+    program.refresh_from_db()
+    assert program.budget_available == 29_999
+
+
+def test_T1_api_post_assessment_outcome_already_granted_and_not_eligible(api, member, monkeypatch):
+    api.post("/api/v1/assessment/", {"answers": first_answers()}, format="json")
+    again = api.post("/api/v1/assessment/", {"answers": first_answers()}, format="json").json()[
+        "outcome"
+    ]
+    assert (again["granted"], again["code"]) == (False, "already_granted")
+    other = APIClient()
+    other.force_authenticate(MemberFactory())
+    ineligible(monkeypatch)
+    refused = other.post("/api/v1/assessment/", {"answers": first_answers()}, format="json").json()[
+        "outcome"
+    ]
+    assert refused == {
+        "granted": False,
+        "code": "not_eligible",
+        "message": "Branches of foreign companies are excluded (M3).",
+    }
+    assert LedgerEntry.objects.filter(kind="grant").count() == 1
+
+
+def test_T1_api_post_assessment_outcome_message_follows_accept_language(api):
+    from django.utils import translation
+
+    from points.services import _OUTCOME_MESSAGES
+
+    data = api.post(
+        "/api/v1/assessment/",
+        {"answers": first_answers()},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-Hant",
+    ).json()
+    with translation.override("zh-hant"):
+        expected = _OUTCOME_MESSAGES["granted"]()
+    assert data["outcome"]["message"] == expected
+
+
+# --- M7: a grant in an earlier program on this site ---------------------------
+
+
+@pytest.fixture
+def program_112(categories):
+    import datetime as dt
+
+    from tests.factories import ProgramFactory
+
+    program = ProgramFactory(
+        year=112,
+        name="112年度補助專區",
+        opens_on=dt.date(2023, 1, 3),
+        closes_on=dt.date(2023, 12, 31),
+        prior_grant_cutoff=dt.date(2023, 1, 3),
+    )
+    program.categories.set(categories)
+    return program
+
+
+@pytest.mark.parametrize("status", ["active", "expired"])
+def test_M7_granted_in_program_111_gets_no_points_in_112(
+    member, program, program_112, time_machine, status
+):
+    from members.eligibility import evaluate
+    from tests.points.factories import at
+
+    granted = assessment_complete(user=member, answers=first_answers())
+    assert granted.outcome == "granted"
+    Wallet.objects.filter(pk=granted.wallet.pk).update(status=status)  # whatever became of it
+    time_machine.move_to(at(2023, 3, 10), tick=False)
+
+    eligibility = evaluate(business=member.business, program=program_112)
+    assert (eligibility.eligible, eligibility.code) == (False, "prior_recipient")
+    assert eligibility.reasons == [
+        "The business already got points in an earlier program, so it cannot get them "
+        "again; it may still buy any plan at full self-pay (M7)."
+    ]
+    result = assessment_complete(user=member, answers=first_answers())
+    assert result.outcome == "prior_recipient" and "(M7)" in result.message
+    assert not Wallet.objects.filter(program=program_112).exclude(status="none").exists()
+    assert LedgerEntry.objects.filter(kind="grant").count() == 1
+    program_112.refresh_from_db()
+    assert program_112.budget_available == program_112.budget_total
+
+
+def test_M7_T3_a_grant_revoked_unused_in_111_does_not_bar_112(
+    member, program, program_112, time_machine
+):
+    # Decision (RULES silent): T3 gives every point back and lets the member
+    # apply again, so an unused, revoked grant is not "got points" for M7.
+    from members.eligibility import evaluate
+    from tests.points.factories import at
+
+    granted = assessment_complete(user=member, answers=first_answers())
+    Wallet.objects.filter(pk=granted.wallet.pk).update(status="revoked")
+    time_machine.move_to(at(2023, 3, 10), tick=False)
+    assert evaluate(business=member.business, program=program_112).eligible
+
+
+def test_M7_only_earlier_programs_and_real_grants_count(member, program, program_112, time_machine):
+    from members.eligibility import evaluate
+    from tests.points.factories import at
+
+    # A wallet row with nothing granted (a refused grant leaves none, but an
+    # empty row must not count either) and another business's grant.
+    Wallet.objects.create(business=member.business, program=program)
+    other = MemberFactory()
+    assessment_complete(user=other, answers=first_answers())
+    assert evaluate(business=member.business, program=program_112).eligible
+    # Granted in 112 does not make the business a prior recipient of 111 (nor of 112).
+    time_machine.move_to(at(2023, 3, 10), tick=False)
+    assert assessment_complete(user=member, answers=first_answers()).outcome == "granted"
+    assert evaluate(business=member.business, program=program).eligible
+    assert evaluate(business=member.business, program=program_112).eligible
 
 
 def test_T1_api_post_assessment_with_bad_answers_is_400(api):
