@@ -123,6 +123,7 @@ MEMBER_ENDPOINTS = [
     ("post", "/api/v1/orders/{id}/submit/", {"agree_contract": True, "verification": SIM}),
     ("post", "/api/v1/orders/{id}/cancel/", {"reason": "x"}),
     ("get", "/api/v1/orders/{id}/refund-quote/?on=2022-07-15", None),
+    ("post", "/api/v1/orders/{id}/refund/dispute/", {"note": "x"}),
 ]
 VENDOR_ENDPOINTS = [
     ("get", "/api/v1/vendor/orders/{id}/", None),
@@ -228,3 +229,42 @@ def test_vendor_queue_filters_by_status_and_puts_the_nearest_deadline_first(
     assert ids == [first.pk, second.pk]
     assert api.get("/api/v1/vendor/orders/?status=accepted").json()["count"] == 0
     assert api.get("/api/v1/vendor/orders/?status=bogus").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "method,url,payload,allowed",
+    [
+        ("get", "/api/v1/orders/", None, "member"),
+        ("post", "/api/v1/orders/", {"plan": 0}, "member"),
+        ("get", "/api/v1/vendor/orders/", None, "vendor"),
+        ("get", "/api/v1/vendor/refunds/", None, "vendor"),
+    ],
+)
+def test_list_endpoints_answer_only_their_role(parties, method, url, payload, allowed):
+    for who, user in parties.items():
+        response = getattr(client_for(user), method)(url, payload, format="json")
+        if user is None:
+            assert response.status_code == 401, who
+        elif who.startswith(allowed):
+            assert response.status_code != 403, who
+        else:
+            assert response.status_code == 403, who
+            assert set(response.json()) == {"detail", "code"}
+
+
+@pytest.mark.parametrize(
+    "who,expected",
+    [("anonymous", 401), ("member_a", 403), ("vendor_b", 404), ("staff", 403)],
+)
+@pytest.mark.parametrize("action,payload", [("confirm", {}), ("dispute", {"note": "x"})])
+def test_vendor_refund_endpoints_permission_matrix(parties, plan, who, expected, action, payload):
+    from refunds.models import Refund
+    from refunds.services import refund_request
+
+    order = confirmed(parties["member_a"], plan, parties["vendor_a"])
+    refund = refund_request(order=order, actor=parties["member_a"], reason="r")
+    response = client_for(parties[who]).post(
+        f"/api/v1/vendor/refunds/{refund.pk}/{action}/", payload, format="json"
+    )
+    assert response.status_code == expected
+    assert Refund.objects.get(pk=refund.pk).status == Refund.Status.OWED

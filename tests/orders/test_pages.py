@@ -58,3 +58,16 @@ def test_vendor_dashboard_counts_what_waits(member_a, member_b, plan, vendor_a):
     numbers = [int(n) for n in re.findall(r'text-end">(\d+)<', counts)]
     # to answer, awaiting payment, to start, to invoice, refunds owed
     assert numbers[:5] == [1, 0, 1, 1, 0]
+
+
+def test_O6_an_order_in_service_without_an_invoice_still_shows_the_invoice_deadline(
+    member_a, plan, vendor_a
+):
+    import datetime as dt
+
+    from tests.orders.helpers import in_service
+
+    order = in_service(member_a, plan, vendor_a, dt.date(2022, 6, 1))
+    assert order.invoice_number == "" and order.invoice_by.date() == dt.date(2022, 6, 6)
+    body = signed_in(member_a).get(f"/orders/{order.pk}/").content.decode()
+    assert "民國111年6月6日" in body  # the invoice deadline (6/3 is Dragon Boat Festival)
