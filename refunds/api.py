@@ -123,33 +123,36 @@ def _refund_data(refund: Refund) -> dict:
     return RefundSerializer(refund).data
 
 
-class VendorRefundDispute(APIView):
-    """The vendor disputes an owed refund; staff resolve it."""
+class _RefundDispute(APIView):
+    """Either party asks staff to step in (owed -> disputed); staff resolve it."""
+
+    def refund_for(self, request, pk) -> Refund:
+        raise NotImplementedError
+
+    @extend_schema(request=DisputeSerializer, responses=RefundSerializer)
+    def post(self, request, pk):
+        refund = self.refund_for(request, pk)
+        data = DisputeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        refund = services.refund_dispute(
+            refund=refund, actor=request.user, note=data.validated_data["note"]
+        )
+        return Response(_refund_data(refund))
+
+
+class VendorRefundDispute(_RefundDispute):
+    """The vendor disputes an owed refund (`pk`: the refund)."""
 
     permission_classes = [IsAuthenticated, IsVendor]
 
-    @extend_schema(request=DisputeSerializer, responses=RefundSerializer)
-    def post(self, request, pk):
-        refund = get_object_or_404(Refund, pk=pk, order__vendor_id=request.user.vendor_id)
-        data = DisputeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        refund = services.refund_dispute(
-            refund=refund, actor=request.user, note=data.validated_data["note"]
-        )
-        return Response(_refund_data(refund))
+    def refund_for(self, request, pk) -> Refund:
+        return get_object_or_404(Refund, pk=pk, order__vendor_id=request.user.vendor_id)
 
 
-class MemberRefundDispute(APIView):
-    """The member says the self-pay refund has not arrived or is wrong."""
+class MemberRefundDispute(_RefundDispute):
+    """The member says the self-pay refund has not arrived or is wrong (`pk`: the order)."""
 
     permission_classes = [IsAuthenticated, IsMember]
 
-    @extend_schema(request=DisputeSerializer, responses=RefundSerializer)
-    def post(self, request, pk):
-        refund = get_object_or_404(Refund, order_id=pk, order__business_id=request.user.business_id)
-        data = DisputeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        refund = services.refund_dispute(
-            refund=refund, actor=request.user, note=data.validated_data["note"]
-        )
-        return Response(_refund_data(refund))
+    def refund_for(self, request, pk) -> Refund:
+        return get_object_or_404(Refund, order_id=pk, order__business_id=request.user.business_id)
