@@ -27,7 +27,17 @@ def landing(request):
 
 @role_required("member")
 def member_home(request):
-    return render(request, "members/home.html", {"business": request.user.business})
+    business = request.user.business
+    reasons = business.eligibility_reasons if business else []
+    if business is not None and business.eligible is False:
+        # The stored reasons are in the language of the moment they were judged;
+        # the same judgement, made again now, speaks the reader's language.
+        from members.eligibility import evaluate
+
+        again = evaluate(business=business, program=program_current())
+        if (again.code or "") == business.eligibility_code:
+            reasons = [str(r) for r in again.reasons]
+    return render(request, "members/home.html", {"business": business, "reasons": reasons})
 
 
 def admin_login(request):

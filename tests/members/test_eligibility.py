@@ -251,3 +251,24 @@ def test_M2_member_sees_the_reasons_in_plain_words(client, program):
     client.force_login(user)
     page = client.get("/me/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'data-testid="eligibility"' in page
+
+
+def test_M2_my_account_gives_the_reasons_in_the_readers_language(program, client):
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.html import escape
+
+    from members.eligibility import evaluate
+
+    with translation.override("en"):
+        user = wf.member(BIG)  # judged (and stored) while the site spoke English
+    stored = user.business.eligibility_reasons[0]
+    with translation.override("zh-hant"):
+        chinese = str(evaluate(business=user.business, program=program).reasons[0])
+    assert stored != chinese
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hant"
+    page = client.get("/me/").content.decode()
+    assert escape(chinese) in page and escape(stored) not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert escape(stored) in client.get("/me/").content.decode()
