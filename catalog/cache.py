@@ -6,9 +6,9 @@ Pages cache the HTML of their main content (never the whole page: base.html
 carries the visitor's CSRF token and account menu) under a key made of the URL,
 the language, whatever in the page depends on the visitor, and a catalog
 *generation* that every service changing what buyers see bumps after commit.
-So a listed, changed or removed plan shows at once; a change made elsewhere
-(staff editing the program's zone categories in the admin) shows within
-`CATALOG_PAGE_CACHE_SECONDS` (default 60; 0 turns the cache off, as in tests).
+So a listed, changed or removed plan, or a program change (zone categories,
+points per member), shows at once; entries live `CATALOG_PAGE_CACHE_SECONDS`
+(default 60; 0 turns the cache off, as in tests).
 """
 
 from __future__ import annotations

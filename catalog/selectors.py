@@ -248,18 +248,16 @@ class SplitPreview:
     assumed: bool  # True when `available` is the default full grant, not a balance
 
 
-def split_preview(
-    *, price: int, available: int | None, eligible: bool, full_grant: int | None = None
-) -> SplitPreview:
+def split_preview(*, price: int, available: int | None, eligible: bool) -> SplitPreview:
     """RULES O2: points = min(available, floor(price / 2)); self-pay = the rest.
 
     Not eligible for points (O1): all self-pay. Without a known balance the
-    preview assumes a full grant: `full_grant`, else the open program's points
-    per member (`full_grant_points`).
+    preview assumes a full grant: the open program's points per member
+    (`full_grant_points`).
     """
     assumed = available is None
     if available is None:
-        available = full_grant if full_grant is not None else full_grant_points()
+        available = full_grant_points()
     available = max(0, int(available))
     points = min(available, price // 2) if eligible else 0
     return SplitPreview(

@@ -197,8 +197,6 @@ def plan_list(request):
 def plan_detail(request, pk: int):
     """Everything a buyer needs: price, term, what is included, the points split."""
     available = selectors.member_available_points(request.user)
-    # No balance known: the preview assumes the open program's full grant (P1).
-    full_grant = selectors.full_grant_points() if available is None else None
     recommended_ids = selectors.recommended_category_ids(request.user)
 
     def build():
@@ -206,10 +204,7 @@ def plan_detail(request, pk: int):
         if plan is None:
             raise Http404
         split = selectors.split_preview(
-            price=plan.price,
-            available=available,
-            eligible=plan.subsidy_eligible,
-            full_grant=full_grant,
+            price=plan.price, available=available, eligible=plan.subsidy_eligible
         )
         more = selectors.plan_list(vendor=plan.vendor_id, sort="price").exclude(pk=plan.pk)[:4]
         context = {
@@ -228,7 +223,7 @@ def plan_detail(request, pk: int):
 
     return _page(
         request,
-        ("plan", pk, available, full_grant, *_visitor_key(request, recommended_ids)),
+        ("plan", pk, available, *_visitor_key(request, recommended_ids)),
         build,
     )
 

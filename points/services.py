@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.cache import catalog_changed
 from points.models import (
     Answer,
     Choice,
@@ -67,6 +68,7 @@ def program_create(
     program.full_clean()
     program.save()
     program.categories.set(categories)
+    catalog_changed()  # the subsidy zone and the points a grant gives show in the catalog
     return program
 
 
@@ -115,6 +117,7 @@ def program_update(
     locked.save()
     if categories is not None:
         locked.categories.set(categories)
+    catalog_changed()
     return locked
 
 
