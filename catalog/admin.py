@@ -27,7 +27,7 @@ from catalog.models import (
     VendorEvent,
     VendorInvitation,
 )
-from tcloud.errors import RuleError
+from tcloud.core.errors import RuleError
 
 
 @admin.register(Category)

@@ -32,7 +32,7 @@ from catalog.models import (
 )
 from members.models import User
 from members.taxid import tax_id_problem
-from tcloud.errors import InvalidState, RuleError
+from tcloud.core.errors import InvalidState, RuleError
 
 INVITATION_DAYS = 14
 # Fields a vendor edits; a listed plan's changes to any of them wait for review.

@@ -1,6 +1,6 @@
-"""Pages of the catalog app (included at the site root by tcloud/urls.py).
+"""Pages of the catalog app (included at the site root by tcloud/site/urls.py).
 
-`/vendor/` itself (name vendor_home) is routed in tcloud/urls.py to
+`/vendor/` itself (name vendor_home) is routed in tcloud/site/urls.py to
 catalog.views.vendor_home.
 """
 

@@ -37,10 +37,10 @@ from catalog.forms import (
     VendorApplicationForm,
 )
 from catalog.models import Plan, PlanRevision, Vendor, VendorInvitation
+from members.roles import role_required
 from orders.selectors import vendor_order_counts
 from points.selectors import program_current
-from tcloud.errors import RuleError
-from tcloud.roles import role_required
+from tcloud.core.errors import RuleError
 
 PAGE_SIZE = 24
 

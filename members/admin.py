@@ -24,7 +24,7 @@ from members.models import (
     TaxRegisteredReview,
     User,
 )
-from tcloud.errors import RuleError
+from tcloud.core.errors import RuleError
 
 
 class EventInline(admin.TabularInline):

@@ -35,8 +35,8 @@ from members.models import (
 from members.national_id import national_id_problem
 from members.registry import RegistryUnavailable, registry_lookup
 from members.taxid import tax_id_problem
-from tcloud.calendar import business_deadline
-from tcloud.errors import InvalidState, RuleError
+from tcloud.core.calendar import business_deadline
+from tcloud.core.errors import InvalidState, RuleError
 
 
 @transaction.atomic

@@ -49,7 +49,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from tcloud.errors import RuleError
+from tcloud.core.errors import RuleError
 
 BUSINESS_CERT = "business_cert"
 CITIZEN_CERT = "citizen_cert"

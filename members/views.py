@@ -34,7 +34,7 @@ from members.forms import (
     TaxIdForm,
 )
 from members.models import RegistrationApplication
-from tcloud.errors import RuleError
+from tcloud.core.errors import RuleError
 
 SESSION_KEY = "members_application"
 Step = RegistrationApplication.Step

@@ -14,7 +14,7 @@ from orders import services
 from orders.models import Order, OrderEvent
 from orders.reauth import reauth_start
 from orders.selectors import order_split, orders_of_business, orders_of_vendor
-from tcloud.api.idempotency import idempotent
+from tcloud.core.api.idempotency import idempotent
 
 
 class IsMember(BasePermission):

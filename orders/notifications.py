@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from orders.models import Order, OrderNotification
-from tcloud.templatetags.tcloud import ntd, roc_date
+from tcloud.core.templatetags.tcloud import ntd, roc_date
 
 
 def _vendor_emails(order: Order) -> list[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from tcloud.errors import RuleError
+from tcloud.core.errors import RuleError
 
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60

@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 
 from orders.models import Order, OrderEvent
 from orders.selectors import order_split
-from tcloud.calendar import BusinessCalendar
-from tcloud.errors import InvalidState, RuleError
-from tcloud.statemachine import actor_role, check_move, transition
+from tcloud.core.calendar import BusinessCalendar
+from tcloud.core.errors import InvalidState, RuleError
+from tcloud.core.statemachine import actor_role, check_move, transition
 
 S = Order.Status
 CONTRACT_VERSION = "2022-01"
@@ -485,7 +485,7 @@ def order_start_service(
     *, order: Order | int, actor, service_start: dt.date, now: dt.datetime | None = None
 ) -> Order:
     """The vendor starts the cloud service; it ends `term_months` later."""
-    from tcloud.calendar import add_months
+    from tcloud.core.calendar import add_months
 
     now = now or timezone.now()
     locked = _lock(order)

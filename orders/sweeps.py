@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 
 from orders import services
 from orders.models import Order
-from tcloud.errors import RuleError
+from tcloud.core.errors import RuleError
 
 log = logging.getLogger(__name__)
 S = Order.Status

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from members.roles import role_required
 from orders import services
 from orders.models import Order
 from orders.reauth import PROOF_FIELDS, reauth_start
 from orders.selectors import order_split, orders_of_business, orders_of_vendor
-from tcloud.errors import RuleError
-from tcloud.roles import role_required
+from tcloud.core.errors import RuleError
 
 
 def _error_text(exc: Exception) -> str:

@@ -20,8 +20,8 @@ from points.models import (
     Wallet,
 )
 from points.services import program_create, program_update
-from tcloud.errors import RuleError
-from tcloud.templatetags.tcloud import ntd
+from tcloud.core.errors import RuleError
+from tcloud.core.templatetags.tcloud import ntd
 
 
 class _Refused(Exception):

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from points.models import LedgerEntry, Submission, Wallet
 from points.selectors import assessment_questions, wallet_current, wallet_entries
 from points.services import assessment_complete
-from tcloud.api.idempotency import idempotent
+from tcloud.core.api.idempotency import idempotent
 
 
 class IsMember(BasePermission):

@@ -1,4 +1,4 @@
-"""API endpoints of the points app (included under /api/v1/ by tcloud/api/urls.py)."""
+"""API endpoints of the points app (included under /api/v1/ by tcloud/site/api_urls.py)."""
 
 from django.urls import path
 

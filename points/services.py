@@ -25,7 +25,7 @@ from points.models import (
     Submission,
     Wallet,
 )
-from tcloud.errors import RuleError
+from tcloud.core.errors import RuleError
 
 # Fields staff may change directly; the budget goes through its own rule.
 _PROGRAM_FIELDS = {
@@ -136,7 +136,7 @@ def wallet_deadlines(
 ) -> tuple[dt.datetime, dt.datetime]:
     """(activation deadline, expiry) of a grant: the end of the day one and three
     calendar months (the program's figures) after the grant date, Taipei (T3, T4)."""
-    from tcloud.calendar import TAIPEI, add_months, end_of_day
+    from tcloud.core.calendar import TAIPEI, add_months, end_of_day
 
     day = granted_at.astimezone(TAIPEI).date()
     return (

@@ -94,7 +94,7 @@ def _sweep_pg(
 
 
 def _sweep_each(queryset, service, *, now: dt.datetime) -> int:
-    from tcloud.errors import RuleError
+    from tcloud.core.errors import RuleError
 
     changed = 0
     for pk in queryset.values_list("pk", flat=True).iterator():

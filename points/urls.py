@@ -1,4 +1,4 @@
-"""Pages of the points app (included at the site root by tcloud/urls.py)."""
+"""Pages of the points app (included at the site root by tcloud/site/urls.py)."""
 
 from django.urls import path
 

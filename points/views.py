@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from members.roles import role_required
 from points.forms import AssessmentForm, ExpertRequestForm
 from points.selectors import (
     assessment_questions,
@@ -19,8 +20,7 @@ from points.selectors import (
     wallet_entries,
 )
 from points.services import assessment_complete, expert_request_create
-from tcloud.errors import RuleError
-from tcloud.roles import role_required
+from tcloud.core.errors import RuleError
 
 
 @role_required("member")

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
-from tcloud.calendar import add_months
+from tcloud.core.calendar import add_months
 
 
 def months_used(*, service_start: dt.date, cancelled_on: dt.date) -> Fraction:

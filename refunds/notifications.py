@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from refunds.models import Refund, RefundNotification
-from tcloud.templatetags.tcloud import ntd
+from tcloud.core.templatetags.tcloud import ntd
 
 
 def _message(refund: Refund, kind: str) -> tuple[str, str]:

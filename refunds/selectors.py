@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from orders.models import Order
 from refunds.calculator import RefundQuote, refund_quote
 from refunds.models import Refund
-from tcloud.calendar import TAIPEI
-from tcloud.errors import InvalidState
+from tcloud.core.calendar import TAIPEI
+from tcloud.core.errors import InvalidState
 
 PAID = (Order.Status.CONFIRMED, Order.Status.IN_SERVICE)
 

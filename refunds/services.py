@@ -19,7 +19,7 @@ from orders.models import Order
 from orders.services import order_cancel_paid, order_mark_refunded
 from refunds.models import Refund, RefundEvent
 from refunds.selectors import order_refund_quote
-from tcloud.statemachine import actor_role, check_move, transition
+from tcloud.core.statemachine import actor_role, check_move, transition
 
 R = Refund.Status
 

@@ -4,11 +4,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from members.roles import role_required
 from refunds import services
 from refunds.models import Refund
 from refunds.selectors import refunds_of_vendor
-from tcloud.errors import RuleError
-from tcloud.roles import role_required
+from tcloud.core.errors import RuleError
 
 
 @role_required("vendor")

@@ -53,9 +53,10 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", 0 if DEBUG else 60)
 REDIS_URL = cfg.url("REDIS_URL", schemes=("redis", "rediss"), required=not DEBUG)
 
 INSTALLED_APPS = [
-    # tcloud first: its runserver (in-process sweeps for the demo) wins over
+    # The site first: its runserver (in-process sweeps for the demo) wins over
     # staticfiles' runserver.
-    "tcloud.apps.TcloudConfig",
+    "tcloud.site.apps.SiteConfig",
+    "tcloud.core.apps.CoreConfig",
     "members",
     "points",
     "catalog",
@@ -82,7 +83,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "tcloud.middleware.LanguageMiddleware",
+    "tcloud.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -92,7 +93,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-ROOT_URLCONF = "tcloud.urls"
+ROOT_URLCONF = "tcloud.site.urls"
 WSGI_APPLICATION = "tcloud.wsgi.application"
 
 TEMPLATES = [
@@ -106,9 +107,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tcloud.context_processors.site",
+                "tcloud.core.context_processors.site",
             ],
-            "builtins": ["tcloud.templatetags.tcloud"],
+            "builtins": ["tcloud.core.templatetags.tcloud"],
         },
     }
 ]
@@ -190,26 +191,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 SWEEP_INTERVAL_SECONDS = 60
 CELERY_BEAT_SCHEDULE = {
     "run-deadlines": {
-        "task": "tcloud.tasks.run_deadlines",
+        "task": "tcloud.site.tasks.run_deadlines",
         "schedule": schedule(SWEEP_INTERVAL_SECONDS),
         "options": {"expires": SWEEP_INTERVAL_SECONDS},
     }
 }
-# Deadline sweeps, in the order they run. Each is a callable taking `now` and
-# returning how many rows it changed. Later apps add theirs here.
-TCLOUD_SWEEPS: list[str] = [
-    # Points (T3 then T4: an unused grant is revoked before it could expire).
-    "points.sweeps.revoke_unused",
-    "points.sweeps.expire_due",
-    # Orders (O4, O5 release held points; O6 flags; then finished terms).
-    "orders.sweeps.lapse_unanswered",
-    "orders.sweeps.cancel_unpaid",
-    "orders.sweeps.flag_late_invoices",
-    "orders.sweeps.flag_late_deliveries",
-    "orders.sweeps.complete_ended",
-    # Members: abandoned registrations forget the national ID and phone.
-    "members.sweeps.purge_expired_applications",
-]
 # The demo has no beat: runserver starts a thread that runs the same sweeps.
 TCLOUD_INPROCESS_SWEEPS = not REDIS_URL
 
@@ -231,10 +217,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "tcloud.api.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "tcloud.core.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "tcloud.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "tcloud.core.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

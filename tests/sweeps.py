@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from tcloud.models import CalendarDay
+from tcloud.core.models import CalendarDay
 
 MARK = dt.date(2099, 1, 1)
 

@@ -82,8 +82,8 @@ def test_errors_other_than_400_have_detail_and_code(api):
 
 
 def test_rule_errors_answer_409_with_their_code(rf):
-    from tcloud.api.errors import exception_handler
-    from tcloud.errors import RuleError
+    from tcloud.core.api.errors import exception_handler
+    from tcloud.core.errors import RuleError
 
     response = exception_handler(RuleError("No budget left.", code="budget_exhausted"), {})
     assert response.status_code == 409

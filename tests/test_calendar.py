@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.template import Context, Template
 
-from tcloud.calendar import TAIPEI, BusinessCalendar, business_deadline, end_of_day
-from tcloud.models import CalendarDay
+from tcloud.core.calendar import TAIPEI, BusinessCalendar, business_deadline, end_of_day
+from tcloud.core.models import CalendarDay
 
 D = dt.date
 

@@ -5,10 +5,11 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 
-from tcloud import tasks
 from tcloud.celery import app
-from tcloud.models import CalendarDay
-from tests.sweeps import MARK
+from tcloud.core.models import CalendarDay
+from tcloud.site import sweeps as site_sweeps
+from tcloud.site import tasks
+from tests.sweeps import MARK, mark_sweep
 
 
 def _forget_backend():
@@ -17,8 +18,8 @@ def _forget_backend():
 
 
 @pytest.fixture
-def real_worker(settings, transactional_db):
-    settings.TCLOUD_SWEEPS = ["tests.sweeps.mark_sweep"]
+def real_worker(settings, monkeypatch, transactional_db):
+    monkeypatch.setattr(site_sweeps, "SWEEPS", [mark_sweep])
     saved = {k: app.conf[k] for k in ("task_always_eager", "result_backend")}
     app.conf.task_always_eager = False
     app.conf.result_backend = settings.REDIS_URL

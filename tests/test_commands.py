@@ -5,9 +5,10 @@ from django.core.management import CommandError, call_command
 from catalog.models import Category, Vendor
 from members.models import Business, User
 from points.models import Program
-from tcloud.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from tcloud.models import CalendarDay
-from tests.sweeps import MARK
+from tcloud.core.models import CalendarDay
+from tcloud.site import sweeps as site_sweeps
+from tcloud.site.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from tests.sweeps import MARK, broken_sweep, mark_sweep
 
 
 def counts():
@@ -55,8 +56,8 @@ def test_seed_demo_opens_a_program_for_the_current_roc_year():
 
 
 @pytest.mark.django_db
-def test_run_deadlines_runs_each_configured_sweep_and_prints_what_changed(settings, capsys):
-    settings.TCLOUD_SWEEPS = ["tests.sweeps.mark_sweep"]
+def test_run_deadlines_runs_each_configured_sweep_and_prints_what_changed(monkeypatch, capsys):
+    monkeypatch.setattr(site_sweeps, "SWEEPS", [mark_sweep])
     call_command("run_deadlines")
     assert "tests.sweeps.mark_sweep: 1 changed" in capsys.readouterr().out
     # Safe to run twice: the second run changes nothing.
@@ -66,15 +67,19 @@ def test_run_deadlines_runs_each_configured_sweep_and_prints_what_changed(settin
 
 
 @pytest.mark.django_db
-def test_run_deadlines_reports_a_failing_sweep_and_still_runs_the_others(settings, capsys):
-    settings.TCLOUD_SWEEPS = ["tests.sweeps.broken_sweep", "tests.sweeps.mark_sweep"]
+def test_run_deadlines_reports_a_failing_sweep_and_still_runs_the_others(monkeypatch, capsys):
+    monkeypatch.setattr(
+        site_sweeps,
+        "SWEEPS",
+        [broken_sweep, mark_sweep],
+    )
     with pytest.raises(CommandError):
         call_command("run_deadlines")
     assert CalendarDay.objects.filter(date=MARK).exists()
 
 
 @pytest.mark.django_db
-def test_run_deadlines_with_no_sweeps_says_so(capsys, settings):
-    settings.TCLOUD_SWEEPS = []  # the apps configure theirs; this is the empty case
+def test_run_deadlines_with_no_sweeps_says_so(capsys, monkeypatch):
+    monkeypatch.setattr(site_sweeps, "SWEEPS", [])  # the empty case
     call_command("run_deadlines")
     assert "No deadline sweeps are configured." in capsys.readouterr().out

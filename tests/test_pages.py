@@ -59,7 +59,7 @@ def test_bootstrap_and_htmx_are_vendored_and_no_page_uses_a_cdn(client):
 
 
 def test_money_is_shown_as_ntd():
-    from tcloud.templatetags.tcloud import ntd, roc_date
+    from tcloud.core.templatetags.tcloud import ntd, roc_date
 
     assert ntd(30000) == "NT$30,000"
     assert ntd(0) == "NT$0"

@@ -119,6 +119,6 @@ def test_P1_calendar_days_are_edited_in_the_admin(client, staff_user):
         {"date": "2022-06-07", "kind": "closed", "reason": "颱風假"},
     )
     assert response.status_code == 302
-    from tcloud.calendar import BusinessCalendar
+    from tcloud.core.calendar import BusinessCalendar
 
     assert not BusinessCalendar.load().is_business_day(dt.date(2022, 6, 7))

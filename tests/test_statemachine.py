@@ -4,8 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from tcloud.errors import InvalidState
-from tcloud.statemachine import actor_role, check_move, transition
+from tcloud.core.errors import InvalidState
+from tcloud.core.statemachine import actor_role, check_move, transition
 
 RULE = transition({"owed"}, "settled", "vendor", "member", "system")
 

@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django.urls import path
 
-from tcloud.urls import urlpatterns as site_urlpatterns
+from tcloud.site.urls import urlpatterns as site_urlpatterns
 
 
 def bare(request):

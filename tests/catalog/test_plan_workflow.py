@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from catalog import selectors, services
 from catalog.models import Category, Plan, PlanEvent, PlanRevision, Vendor
-from tcloud.errors import InvalidState, RuleError
+from tcloud.core.errors import InvalidState, RuleError
 from tests import factories
 
 pytestmark = pytest.mark.django_db

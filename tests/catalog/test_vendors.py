@@ -11,7 +11,7 @@ from django.urls import reverse
 from catalog import services
 from catalog.models import Vendor, VendorEvent, VendorInvitation
 from members.models import User
-from tcloud.errors import InvalidState, RuleError
+from tcloud.core.errors import InvalidState, RuleError
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -165,7 +165,7 @@ def trusted_cas(settings, tmp_path, moeaca, moica):
 
 @pytest.fixture(autouse=True)
 def _restore_language():
-    # tcloud.middleware activates the request's language on the test thread and
+    # tcloud.core.middleware activates the request's language on the test thread and
     # leaves it there; later tests (in any app) expect the default zh-hant.
     from django.utils import translation
 

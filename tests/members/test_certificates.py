@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from members import services
 from members.models import RegistrationApplication
-from tcloud.errors import RuleError
+from tcloud.core.errors import RuleError
 from tests.members import factories as wf
 from tests.members.conftest import COMPANY, NATIONAL_ID, TAX_REGISTERED, FakeCA, key_usage
 

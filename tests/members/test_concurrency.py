@@ -10,7 +10,7 @@ from django.db import connection
 
 from members import services
 from members.models import User
-from tcloud.errors import RuleError
+from tcloud.core.errors import RuleError
 from tests.factories import PASSWORD
 from tests.members import factories as wf
 from tests.members.conftest import COMPANY

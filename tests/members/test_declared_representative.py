@@ -20,7 +20,7 @@ from members import services
 from members.eligibility import DECLARATION_KEYS
 from members.models import Business, RegistrationApplication
 from members.registry import LOCAL_FILE
-from tcloud.errors import RuleError
+from tcloud.core.errors import RuleError
 from tests.factories import PASSWORD
 from tests.members import factories as wf
 from tests.members.conftest import NATIONAL_ID, TAX_REGISTERED

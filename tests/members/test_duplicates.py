@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from members import services
 from members.models import Business, Consent, RegistrationApplication, User
-from tcloud.errors import InvalidState, RuleError
+from tcloud.core.errors import InvalidState, RuleError
 from tests.factories import PASSWORD, MemberFactory
 from tests.members import factories as wf
 from tests.members.conftest import COMPANY, NATIONAL_ID

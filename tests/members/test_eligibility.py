@@ -16,8 +16,8 @@ from members import services
 from members.eligibility import DECLARATION_KEYS
 from members.models import ExclusionEntry, MemberEvent, PriorRecipient
 from members.selectors import business_points_eligibility
-from tcloud.calendar import TAIPEI
-from tcloud.errors import InvalidState
+from tcloud.core.calendar import TAIPEI
+from tcloud.core.errors import InvalidState
 from tests.factories import BusinessFactory, MemberFactory
 from tests.members import factories as wf
 from tests.members.conftest import BIG, TAX_REGISTERED

@@ -10,7 +10,7 @@ import pytest
 
 from members import services
 from members.verification import VerificationPending
-from tcloud.errors import RuleError
+from tcloud.core.errors import RuleError
 from tests.members import factories as wf
 from tests.members.conftest import NATIONAL_ID, TAX_REGISTERED
 

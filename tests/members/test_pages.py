@@ -157,7 +157,7 @@ def test_login_is_locked_per_ip_after_repeated_failures(client, settings):
 
 def test_code_sending_is_rate_limited_per_ip(settings):
     from members import services
-    from tcloud.errors import RuleError
+    from tcloud.core.errors import RuleError
 
     sent = 0
     with pytest.raises(RuleError) as refused:

@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from members import services
-from tcloud.errors import RuleError
+from tcloud.core.errors import RuleError
 from tests.factories import BusinessFactory
 from tests.members import factories as wf
 from tests.members.conftest import COMPANY

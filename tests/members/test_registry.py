@@ -130,7 +130,7 @@ def test_open_data_setting_picks_the_adapters(settings):
 def test_M1_registry_unavailable_refuses_the_tax_id_step_cleanly(settings, monkeypatch):
     from members import services
     from members.models import RegistrationApplication
-    from tcloud.errors import RuleError
+    from tcloud.core.errors import RuleError
 
     def down(tax_id):
         raise RegistryUnavailable("timeout")

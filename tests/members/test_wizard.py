@@ -21,7 +21,7 @@ from members.models import (
     User,
     VerificationChallenge,
 )
-from tcloud.errors import InvalidState, RuleError
+from tcloud.core.errors import InvalidState, RuleError
 from tests.factories import PASSWORD, MemberFactory
 from tests.members import factories as wf
 from tests.members.conftest import COMPANY, NATIONAL_ID, TAX_REGISTERED

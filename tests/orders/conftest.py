@@ -4,7 +4,7 @@ import pytest
 import time_machine
 
 from points.services import wallet_grant
-from tcloud.calendar import TAIPEI
+from tcloud.core.calendar import TAIPEI
 from tests.catalog.factories import PlanFactory
 from tests.factories import MemberFactory, VendorUserFactory
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from orders import services
 from orders.models import Order
-from tcloud.errors import InvalidState, RuleError
+from tcloud.core.errors import InvalidState, RuleError
 from tests.orders.conftest import at
 from tests.orders.helpers import accepted, figures, ledger, submitted
 

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 
 from orders import services, sweeps
 from orders.models import Order, OrderEvent
-from tcloud.calendar import end_of_day
-from tcloud.errors import InvalidState, RuleError
+from tcloud.core.calendar import end_of_day
+from tcloud.core.errors import InvalidState, RuleError
 from tests.catalog.factories import PlanFactory
 from tests.factories import MemberFactory
 from tests.orders.conftest import at

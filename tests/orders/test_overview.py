@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from tcloud.overview import program_overview
+from tcloud.site.overview import program_overview
 from tests.orders.helpers import confirmed, submitted
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from tcloud.calendar import TAIPEI
+from tcloud.core.calendar import TAIPEI
 
 # A Thursday in the 111 program: grants here have an activation deadline of
 # 2022-04-10 23:59:59.999999 and expire 2022-06-10 23:59:59.999999 (Taipei).

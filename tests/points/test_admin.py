@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from points.models import ExpertRequest, ExpertRequestEvent, Program
 from points.services import expert_request_cancel, expert_request_create
-from tcloud.errors import RuleError
+from tcloud.core.errors import RuleError
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.db import close_old_connections, connection
 from points import sweeps
 from points.models import LedgerEntry, Program, Wallet
 from points.services import wallet_grant, wallet_hold
-from tcloud.errors import RuleError
+from tcloud.core.errors import RuleError
 from tests.factories import BusinessFactory
 from tests.points.factories import GRANT_TIME, at
 

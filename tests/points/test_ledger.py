@@ -17,8 +17,8 @@ from points.services import (
     wallet_revoke,
     wallet_spend,
 )
-from tcloud.calendar import TAIPEI, add_months
-from tcloud.errors import RuleError
+from tcloud.core.calendar import TAIPEI, add_months
+from tcloud.core.errors import RuleError
 from tests.factories import BusinessFactory
 from tests.points.factories import GRANT_TIME, at
 

@@ -30,7 +30,7 @@ from points.services import (
     wallet_revoke,
     wallet_spend,
 )
-from tcloud.errors import RuleError
+from tcloud.core.errors import RuleError
 from tests.factories import BusinessFactory
 from tests.points.factories import GRANT_TIME
 

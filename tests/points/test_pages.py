@@ -10,7 +10,7 @@ from points.services import (
     wallet_grant,
     wallet_hold,
 )
-from tcloud.errors import RuleError
+from tcloud.core.errors import RuleError
 from tests.factories import PASSWORD, StaffFactory, VendorUserFactory
 from tests.points.factories import GRANT_TIME
 

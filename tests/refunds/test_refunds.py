@@ -12,7 +12,7 @@ from orders.models import Order
 from points.models import LedgerEntry, Program, Wallet
 from refunds import services
 from refunds.models import Refund
-from tcloud.errors import InvalidState
+from tcloud.core.errors import InvalidState
 from tests.orders.conftest import at
 from tests.orders.helpers import confirmed, figures, in_service
 

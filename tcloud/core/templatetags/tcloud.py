@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from tcloud.calendar import TAIPEI
+from tcloud.core.calendar import TAIPEI
 
 register = template.Library()
 

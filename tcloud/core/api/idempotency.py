@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework.response import Response
 
-from tcloud.api.errors import Conflict
-from tcloud.models import IdempotencyRecord
+from tcloud.core.api.errors import Conflict
+from tcloud.core.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 

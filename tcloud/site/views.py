@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from catalog.models import Category
+from members.roles import role_required
 from points.selectors import program_current
-from tcloud.roles import role_required
 
 
 @require_GET

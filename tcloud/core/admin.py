@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tcloud.models import CalendarDay
+from tcloud.core.models import CalendarDay
 
 admin.site.site_header = "tcloud 臺灣雲市集 — program administration"
 admin.site.site_title = "tcloud admin"

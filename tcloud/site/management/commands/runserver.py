@@ -3,7 +3,8 @@ from django.contrib.staticfiles.management.commands.runserver import (
     Command as StaticRunserver,
 )
 
-from tcloud.deadlines import InProcessSweeper
+from tcloud.core.deadlines import InProcessSweeper
+from tcloud.site.sweeps import run_all
 
 
 class Command(StaticRunserver):
@@ -13,7 +14,7 @@ class Command(StaticRunserver):
         # inner_run runs in the serving process (the autoreloader's child), so
         # exactly one sweeper runs per served site.
         if settings.TCLOUD_INPROCESS_SWEEPS:
-            InProcessSweeper(settings.SWEEP_INTERVAL_SECONDS).start()
+            InProcessSweeper(settings.SWEEP_INTERVAL_SECONDS, run_all).start()
             self.stdout.write(
                 f"Deadline sweeps run in-process every {settings.SWEEP_INTERVAL_SECONDS}s."
             )

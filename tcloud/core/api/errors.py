@@ -14,7 +14,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from tcloud.errors import RuleError
+from tcloud.core.errors import RuleError
 
 
 class Conflict(exceptions.APIException):

@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from tcloud import deadlines
+from tcloud.site import sweeps
 
 
 class Command(BaseCommand):
     help = "Run every deadline sweep once (the sweeps Celery beat runs every minute)."
 
     def handle(self, *args, **options) -> None:
-        results = deadlines.run_all()
+        results = sweeps.run_all()
         if not results:
             self.stdout.write("No deadline sweeps are configured.")
         for result in results:

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from catalog import api as catalog_api
-from tcloud.api.auth import TokenView
+from tcloud.core.api.auth import TokenView
 
 app_name = "api"
 

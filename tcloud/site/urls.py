@@ -4,11 +4,11 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from catalog import views as catalog_views
-from tcloud import overview, views
+from tcloud.site import overview, views
 
-handler403 = "tcloud.views.permission_denied"
-handler404 = "tcloud.views.page_not_found"
-handler500 = "tcloud.views.server_error"
+handler403 = "tcloud.site.views.permission_denied"
+handler404 = "tcloud.site.views.page_not_found"
+handler500 = "tcloud.site.views.server_error"
 
 urlpatterns = [
     path("", views.landing, name="home"),
@@ -26,7 +26,7 @@ urlpatterns = [
     # Before admin.site.urls: the admin signs in through allauth (login limits).
     path("admin/login/", views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("tcloud.api.urls")),
+    path("api/v1/", include("tcloud.site.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Unknown API paths answer in the API's JSON error format, DEBUG or not.

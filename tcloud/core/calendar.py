@@ -53,7 +53,7 @@ class BusinessCalendar:
     @classmethod
     def load(cls) -> BusinessCalendar:
         """The calendar with the overrides staff entered (one query)."""
-        from tcloud.models import CalendarDay
+        from tcloud.core.models import CalendarDay
 
         closed, working = set(), set()
         for day, kind in CalendarDay.objects.values_list("date", "kind"):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from tcloud.errors import InvalidState
+from tcloud.core.errors import InvalidState
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,33 @@
+"""Every deadline sweep of the program, in the order they run (beat, every
+minute; `manage.py run_deadlines`; the demo's in-process timer).
+
+The site layer composes them because it is the one layer that may import every
+app. Each sweep is safe to run twice and in two processes at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from members import sweeps as members_sweeps
+from orders import sweeps as orders_sweeps
+from points import sweeps as points_sweeps
+from tcloud.core.deadlines import Sweep, SweepResult, run_sweeps
+
+SWEEPS: list[Sweep] = [
+    # Points (T3 then T4: an unused grant is revoked before it could expire).
+    points_sweeps.revoke_unused,
+    points_sweeps.expire_due,
+    # Orders (O4, O5 release held points; O6 flags; then finished terms).
+    orders_sweeps.lapse_unanswered,
+    orders_sweeps.cancel_unpaid,
+    orders_sweeps.flag_late_invoices,
+    orders_sweeps.flag_late_deliveries,
+    orders_sweeps.complete_ended,
+    # Members: abandoned registrations forget the national ID and phone.
+    members_sweeps.purge_expired_applications,
+]
+
+
+def run_all(*, now: dt.datetime | None = None) -> list[SweepResult]:
+    return run_sweeps(SWEEPS, now=now)
