@@ -25,8 +25,10 @@ serve: messages
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# Run every test against the real PostgreSQL and Redis on 127.0.0.1.
+# Check the layers (pyproject: [tool.importlinter]), then run every test against
+# the real PostgreSQL and Redis on 127.0.0.1.
 test: messages
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -55,10 +55,10 @@ def setup(members: int):
     from django.utils import timezone
 
     from catalog.models import Plan
-    from catalog.services import category_ensure_all, vendor_create
+    from catalog.services import vendor_create
     from members.models import Business, User
     from members.taxid import make_tax_id
-    from points.services import program_create, wallet_grant
+    from points.services import category_ensure_all, program_create, wallet_grant
 
     today = timezone.localdate()
     categories = category_ensure_all()

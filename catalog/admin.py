@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from catalog import services
 from catalog.forms import ReviewForm
 from catalog.models import (
-    Category,
     Plan,
     PlanEvent,
     PlanRevision,
@@ -28,17 +27,6 @@ from catalog.models import (
     VendorInvitation,
 )
 from tcloud.core.errors import RuleError
-
-
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["position", "code", "name_zh", "name_en"]
-    list_display_links = ["code"]
-    ordering = ["position"]
-
-    def get_readonly_fields(self, request, obj=None):
-        # Codes are part of the public API: fixed once created.
-        return ["code"] if obj else []
 
 
 class ReviewMixin:

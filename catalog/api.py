@@ -11,11 +11,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from catalog import selectors, services
-from catalog.models import Category, Plan, PlanRevision
+from catalog.models import Plan, PlanRevision
+from points.models import Category
+from tcloud.core.api.permissions import IsVendor
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -111,13 +113,6 @@ class PlanDetail(generics.RetrieveAPIView):
 # --------------------------------------------------------------------------- vendor
 
 
-class IsVendorUser(BasePermission):
-    message = "This endpoint is for vendor users."
-
-    def has_permission(self, request, view):
-        return request.user.is_authenticated and request.user.role == "vendor"
-
-
 class PendingRevisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlanRevision
@@ -164,15 +159,9 @@ class VendorPlanSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_subsidy_eligible(self, plan) -> bool:
-        zone_ids = self.context.get("zone_ids")
-        if zone_ids is None:
-            zone_ids = self.context["zone_ids"] = selectors.zone_category_ids()
-        return (
-            plan.status == Plan.Status.LISTED
-            and plan.vendor.is_approved
-            and not plan.excluded_from_zone
-            and plan.category_id in zone_ids
-        )
+        # Annotated by the views' queryset (catalog.selectors.with_subsidy_flag).
+        flag = getattr(plan, "subsidy_eligible", None)
+        return flag if flag is not None else selectors.plan_is_subsidy_eligible(plan=plan)
 
     @extend_schema_field(PendingRevisionSerializer(allow_null=True))
     def get_pending_change(self, plan):
@@ -180,18 +169,22 @@ class VendorPlanSerializer(serializers.ModelSerializer):
         return PendingRevisionSerializer(pending[0]).data if pending else None
 
 
+def _vendor_plans(request):
+    return selectors.with_subsidy_flag(
+        Plan.objects.filter(vendor_id=request.user.vendor_id)
+        .select_related("vendor", "category")
+        .prefetch_related("revisions"),
+        selectors.zone_category_ids(),
+    )
+
+
 @extend_schema(summary="The signed-in vendor's plans (any status); POST drafts a new one")
 class VendorPlanList(generics.ListCreateAPIView):
-    permission_classes = [IsAuthenticated, IsVendorUser]
+    permission_classes = [IsAuthenticated, IsVendor]
     serializer_class = VendorPlanSerializer
 
     def get_queryset(self):
-        return (
-            Plan.objects.filter(vendor_id=self.request.user.vendor_id)
-            .select_related("vendor", "category")
-            .prefetch_related("revisions")
-            .order_by("-updated_at", "-id")
-        )
+        return _vendor_plans(self.request).order_by("-updated_at", "-id")
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -211,17 +204,13 @@ class VendorPlanList(generics.ListCreateAPIView):
     summary="One of the vendor's plans; PATCH edits it (a listed plan's change waits for review)"
 )
 class VendorPlanDetail(generics.RetrieveUpdateAPIView):
-    permission_classes = [IsAuthenticated, IsVendorUser]
+    permission_classes = [IsAuthenticated, IsVendor]
     serializer_class = VendorPlanSerializer
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
         # Scoped to the user's vendor: another vendor's plan is a 404.
-        return (
-            Plan.objects.filter(vendor_id=self.request.user.vendor_id)
-            .select_related("vendor", "category")
-            .prefetch_related("revisions")
-        )
+        return _vendor_plans(self.request)
 
     def partial_update(self, request, *args, **kwargs):
         plan = self.get_object()

@@ -8,9 +8,10 @@ load-test plans exist (bulk insert, so 10,000 take seconds).
 
 from __future__ import annotations
 
-from catalog.models import Category, Plan, Vendor
+from catalog.models import Plan, Vendor
 from catalog.services import plan_bulk_create_listed, vendor_create, vendor_set_admin
 from members.models import User
+from points.models import Category
 
 DEMO_VENDOR_TAX_ID = "24536806"
 

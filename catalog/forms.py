@@ -6,9 +6,10 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Category, Plan
+from catalog.models import Plan
 from catalog.selectors import SORTS
 from members.taxid import tax_id_problem
+from points.models import Category
 
 
 class VendorApplicationForm(forms.Form):

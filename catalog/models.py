@@ -2,29 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-
-
-class Category(models.Model):
-    """One of the subsidy zone's 15 categories (RULES P3); `code` is public API."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=60)
-    name_en = models.CharField(_("name (English)"), max_length=80)
-    position = models.PositiveSmallIntegerField(_("position"), unique=True)
-
-    class Meta:
-        ordering = ["position"]
-        verbose_name = _("category")
-        verbose_name_plural = _("categories")
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
 
 
 class Vendor(models.Model):
@@ -181,7 +159,10 @@ class Plan(models.Model):
         Vendor, verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="plans"
     )
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="plans"
+        "points.Category",
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="plans",
     )
     name = models.CharField(_("name"), max_length=120)
     summary = models.CharField(_("summary"), max_length=300)

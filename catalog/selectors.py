@@ -13,11 +13,14 @@ vendor can be bought at full self-pay (O1).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import import_module
 
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.utils import timezone
 
-from catalog.models import Category, Plan, Vendor
+from catalog.models import Plan, PlanRevision, Vendor
+from points import selectors as points_selectors
+from points.models import Category
+from points.rules import copay_points, grant_points
 from points.selectors import program_current
 
 SORTS = {
@@ -48,16 +51,12 @@ LIST_FIELDS = (
     "category__name_en",
     "category__position",
 )
-# A full grant (RULES T1) when no program is open to say how many points it gives.
-DEFAULT_POINTS = 30_000
 
 
 def full_grant_points(*, program=None) -> int:
-    """The points one grant gives: the (open) program's points per member (P1);
-    DEFAULT_POINTS only when no program is open. The price preview assumes it
-    when it knows no balance (signed out, or no grant yet)."""
-    program = program if program is not None else program_current()
-    return program.points_per_member if program is not None else DEFAULT_POINTS
+    """The points one grant gives in the (open) program (P1), which the price
+    preview assumes when it knows no balance (signed out, or no grant yet)."""
+    return grant_points(program if program is not None else program_current())
 
 
 def zone_category_ids(*, program=None) -> frozenset[int]:
@@ -68,26 +67,38 @@ def zone_category_ids(*, program=None) -> frozenset[int]:
     return frozenset(program.categories.values_list("id", flat=True))
 
 
-def _eligible_q(zone_ids: frozenset[int]) -> Q:
+ON_SALE = Q(status=Plan.Status.LISTED, vendor__status=Vendor.Status.APPROVED)
+
+
+def zone_q(zone_ids: frozenset[int]) -> Q:
+    """In the subsidy zone: its category is one of the program's and staff have
+    not excluded it (P1, P3)."""
     return Q(category_id__in=list(zone_ids), excluded_from_zone=False)
+
+
+def subsidy_q(zone_ids: frozenset[int]) -> Q:
+    """RULES O1, the one definition of "may use points": on sale and in the zone.
+    Every check, one plan or a list, filter or flag, is this expression."""
+    return ON_SALE & zone_q(zone_ids)
 
 
 def plans_on_sale() -> QuerySet[Plan]:
     """Listed plans of approved vendors: all a buyer may see."""
-    return Plan.objects.filter(status=Plan.Status.LISTED, vendor__status=Vendor.Status.APPROVED)
+    return Plan.objects.filter(ON_SALE)
+
+
+def _flag(q: Q | None) -> Case | Value:
+    if q is None:
+        return Value(False, output_field=BooleanField())
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 def with_subsidy_flag(qs: QuerySet[Plan], zone_ids: frozenset[int]) -> QuerySet[Plan]:
-    """Annotate `subsidy_eligible` (computed in SQL, so it can filter and sort)."""
+    """Annotate `subsidy_eligible` (`subsidy_q`, in SQL, so it can filter and sort)
+    and `in_zone` (it would be eligible once on sale)."""
     if not zone_ids:
-        return qs.annotate(subsidy_eligible=Value(False, output_field=BooleanField()))
-    return qs.annotate(
-        subsidy_eligible=Case(
-            When(_eligible_q(zone_ids), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    )
+        return qs.annotate(subsidy_eligible=_flag(None), in_zone=_flag(None))
+    return qs.annotate(subsidy_eligible=_flag(subsidy_q(zone_ids)), in_zone=_flag(zone_q(zone_ids)))
 
 
 def search_terms(q: str) -> list[str]:
@@ -130,9 +141,9 @@ def plan_list(
     if term_months:
         qs = qs.filter(term_months=term_months)
     if subsidy is True:
-        qs = qs.filter(_eligible_q(zone_ids)) if zone_ids else qs.none()
+        qs = qs.filter(subsidy_q(zone_ids)) if zone_ids else qs.none()
     elif subsidy is False and zone_ids:
-        qs = qs.exclude(_eligible_q(zone_ids))
+        qs = qs.exclude(subsidy_q(zone_ids))
     qs = with_subsidy_flag(qs, zone_ids)
     return qs.order_by(*SORTS.get(sort, SORTS["newest"]))
 
@@ -148,13 +159,10 @@ def plan_get_on_sale(*, pk: int) -> Plan | None:
 
 
 def plan_is_subsidy_eligible(*, plan: Plan, program=None) -> bool:
-    """RULES O1: may this plan use points? (The orders app asks this.)"""
-    return (
-        plan.status == Plan.Status.LISTED
-        and plan.vendor.status == Vendor.Status.APPROVED
-        and not plan.excluded_from_zone
-        and plan.category_id in zone_category_ids(program=program)
-    )
+    """RULES O1 for one plan (the orders app asks this): `subsidy_q`, asked of
+    the database like every list, so the two can never disagree."""
+    zone_ids = zone_category_ids(program=program)
+    return bool(zone_ids) and Plan.objects.filter(subsidy_q(zone_ids), pk=plan.pk).exists()
 
 
 def zone_category_counts(*, zone_ids: frozenset[int] | None = None) -> list[Category]:
@@ -197,46 +205,31 @@ def plan_list_recommended(*, categories, limit: int = 6) -> list[Plan]:
     )
 
 
+def _is_member(user) -> bool:
+    return getattr(user, "is_authenticated", False) and getattr(user, "role", None) == "member"
+
+
 def recommended_category_ids(user) -> frozenset[int]:
-    """Category ids the member's digital self-assessment recommends (RULES T1).
-
-    The assessment belongs to the points app. When it provides
-    `points.selectors.member_recommended_category_ids(*, user) -> Iterable[int]`
-    this uses it; until then (and for anyone not a signed-in member) it returns
-    an empty set, so no plan is marked as recommended.
-    """
-    if not getattr(user, "is_authenticated", False) or getattr(user, "role", None) != "member":
+    """Category ids the member's digital self-assessment recommends (RULES T1);
+    empty for anyone not a signed-in member."""
+    if not _is_member(user):
         return frozenset()
-    hook = getattr(import_module("points.selectors"), "member_recommended_category_ids", None)
-    if hook is None:
-        return frozenset()
-    return frozenset(int(i) for i in hook(user=user))
+    return frozenset(int(i) for i in points_selectors.member_recommended_category_ids(user=user))
 
 
-def member_available_points(user) -> int | None:
-    """The signed-in member's available points in the open program for the price
-    preview; None when it has no points yet (the preview then assumes a full
-    grant), 0 when its points were revoked or expired. The order itself computes
+def member_available_points(user, *, program=None, now=None) -> int | None:
+    """The signed-in member's points an order could use now, for the price
+    preview: None when it has no points yet (the preview then assumes a full
+    grant), 0 when its wallet cannot be used (revoked, expired, or past the
+    activation deadline unused: `Wallet.usable_at`). The order itself computes
     the binding split (orders.selectors.order_split)."""
-    if not getattr(user, "is_authenticated", False) or getattr(user, "role", None) != "member":
+    if not _is_member(user) or user.business_id is None:
         return None
-    hook = getattr(import_module("points.selectors"), "member_available_points", None)
-    if hook is not None:
-        return hook(user=user)
-    from points.models import Wallet
-
-    program = program_current()
-    if program is None or user.business_id is None:
-        return None
-    wallet = (
-        Wallet.objects.filter(business_id=user.business_id, program=program)
-        .exclude(status=Wallet.Status.NONE)
-        .only("status", "available")
-        .first()
-    )
+    program = program if program is not None else program_current()
+    wallet = points_selectors.wallet_for(business=user.business_id, program=program)
     if wallet is None:
         return None
-    return wallet.available if wallet.status == Wallet.Status.ACTIVE else 0
+    return wallet.available if wallet.usable_at(now or timezone.now()) else 0
 
 
 @dataclass(frozen=True)
@@ -248,21 +241,39 @@ class SplitPreview:
     assumed: bool  # True when `available` is the default full grant, not a balance
 
 
-def split_preview(*, price: int, available: int | None, eligible: bool) -> SplitPreview:
-    """RULES O2: points = min(available, floor(price / 2)); self-pay = the rest.
+def split_preview(
+    *, price: int, available: int | None, eligible: bool, program=None
+) -> SplitPreview:
+    """The plan page's split (RULES O9, O2 at 1:1) by the program's ratio
+    (`points.rules.copay_points`, the order's own rule).
 
     Not eligible for points (O1): all self-pay. Without a known balance the
-    preview assumes a full grant: the open program's points per member
-    (`full_grant_points`).
+    preview assumes a full grant: the open program's points per member.
     """
+    program = program if program is not None else program_current()
     assumed = available is None
     if available is None:
-        available = full_grant_points()
+        available = grant_points(program)
     available = max(0, int(available))
-    points = min(available, price // 2) if eligible else 0
+    points = copay_points(price=price, available=available, program=program) if eligible else 0
     return SplitPreview(
         price=price, available=available, points=points, self_pay=price - points, assumed=assumed
     )
+
+
+def vendor_plan_counts(*, vendor: Vendor) -> dict:
+    """The vendor's plans by status and its changes waiting for review (its dashboard)."""
+    counts = dict(
+        Plan.objects.filter(vendor=vendor).values_list("status").annotate(n=Count("id")).order_by()
+    )
+    return {
+        "status_rows": [
+            (value, label, counts.get(value, 0)) for value, label in Plan.Status.choices
+        ],
+        "pending_revisions": PlanRevision.objects.filter(
+            plan__vendor=vendor, status=PlanRevision.Status.PENDING
+        ).count(),
+    }
 
 
 def vendor_plans(*, vendor: Vendor) -> QuerySet[Plan]:

@@ -20,9 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.cache import catalog_changed
-from catalog.categories import CATEGORIES
 from catalog.models import (
-    Category,
     Plan,
     PlanEvent,
     PlanRevision,
@@ -31,24 +29,14 @@ from catalog.models import (
     VendorInvitation,
 )
 from members.models import User
+from members.services import user_create
 from members.taxid import tax_id_problem
+from points.models import Category
 from tcloud.core.errors import InvalidState, RuleError
 
 INVITATION_DAYS = 14
 # Fields a vendor edits; a listed plan's changes to any of them wait for review.
 PLAN_EDITABLE_FIELDS = ("name", "summary", "description", "specification", "price", "term_months")
-
-
-@transaction.atomic
-def category_ensure_all() -> list[Category]:
-    """Create or rename the 15 categories to match `CATEGORIES`; idempotent."""
-    result = []
-    for position, (code, name_zh, name_en) in enumerate(CATEGORIES, start=1):
-        category, _created = Category.objects.update_or_create(
-            code=code, defaults={"name_zh": name_zh, "name_en": name_en, "position": position}
-        )
-        result.append(category)
-    return result
 
 
 # --------------------------------------------------------------------------- vendors
@@ -103,7 +91,6 @@ def vendor_apply(
     Creates the vendor and its administrator account (role vendor, who later
     invites colleagues). The tax ID must pass the checksum (RULES M4).
     """
-    from members.services import user_create
 
     errors: dict[str, list[str]] = {}
     problem = tax_id_problem(tax_id)
@@ -272,7 +259,6 @@ def vendor_invitation_accept(*, token: str, password: str, name: str = "") -> Us
 
     The token proves the address, so the email counts as verified.
     """
-    from members.services import user_create
 
     invitation = VendorInvitation.objects.select_for_update().filter(token=token).first()
     if invitation is None:

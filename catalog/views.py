@@ -38,7 +38,6 @@ from catalog.forms import (
 )
 from catalog.models import Plan, PlanRevision, Vendor, VendorInvitation
 from members.roles import role_required
-from orders.selectors import vendor_order_counts
 from points.selectors import program_current
 from tcloud.core.errors import RuleError
 
@@ -299,30 +298,6 @@ def vendor_invitation(request, token: str):
 
 
 @role_required("vendor")
-def vendor_home(request):
-    """The vendor's dashboard: its review status, plans by status, next steps."""
-    vendor = request.user.vendor
-    counts = dict(
-        Plan.objects.filter(vendor=vendor).values_list("status").annotate(n=Count("id")).order_by()
-    )
-    pending_revisions = PlanRevision.objects.filter(
-        plan__vendor=vendor, status=PlanRevision.Status.PENDING
-    ).count()
-    status_rows = [(value, label, counts.get(value, 0)) for value, label in Plan.Status.choices]
-    return render(
-        request,
-        "catalog/vendor_home.html",
-        {
-            "vendor": vendor,
-            "status_rows": status_rows,
-            "pending_revisions": pending_revisions,
-            "is_vendor_admin": vendor.admin_user_id == request.user.pk,
-            "work": vendor_order_counts(vendor=vendor),
-        },
-    )
-
-
-@role_required("vendor")
 def vendor_plans(request):
     vendor = request.user.vendor
     status = request.GET.get("status") or ""
@@ -423,6 +398,9 @@ def vendor_plan_edit(request, pk: int):
 @require_GET
 def vendor_plan(request, pk: int):
     plan = _own_plan(request, pk)
+    flags = selectors.with_subsidy_flag(
+        Plan.objects.filter(pk=plan.pk), selectors.zone_category_ids()
+    ).get()
     return render(
         request,
         "catalog/vendor_plan.html",
@@ -431,10 +409,8 @@ def vendor_plan(request, pk: int):
             "events": plan.events.select_related("actor", "revision"),
             "pending": plan.revisions.filter(status=PlanRevision.Status.PENDING).first(),
             "last_revision": plan.revisions.exclude(status=PlanRevision.Status.PENDING).first(),
-            "subsidy_eligible": selectors.plan_is_subsidy_eligible(plan=plan),
-            "category_in_zone": (
-                plan.category_id in selectors.zone_category_ids() and not plan.excluded_from_zone
-            ),
+            "subsidy_eligible": flags.subsidy_eligible,
+            "category_in_zone": flags.in_zone,
         },
     )
 

@@ -2,9 +2,11 @@
 
 `evaluate()` judges what is recorded about a business: registry data (M2 and
 the branch flags of M3), the applicant's M3 declarations, staff's exclusion
-lists (M3), prior-recipient list and this site's grants in earlier programs
-(M7), and the staff review of tax-registered businesses (M5). Every failed
-test gives one plain sentence.
+lists (M3), the imported prior-recipient list (M7) and the staff review of
+tax-registered businesses (M5). This site's own grants in earlier programs are
+the points app's to know: `points.selectors.business_points_eligibility` is the
+one full rule and passes them in. Every failed test gives one `Reason`, a code
+with parameters that `reason_text` renders in the reader's language.
 
 Unknown data: M2 fails only on what the registry shows (capital above the line
 and no proof of fewer than 200 employees, or 200+ employees and no capital
@@ -14,10 +16,12 @@ the wizard) is not failed on M2; the wizard always records the registry data.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext as _
 
 from members.models import Business, ExclusionEntry, PriorRecipient
-from members.selectors import Eligibility
+from members.selectors import Eligibility, Reason
 
 CAPITAL_LIMIT = 100_000_000  # NT$, M2
 EMPLOYEE_LIMIT = 200  # fewer than this, M2
@@ -65,42 +69,66 @@ def exclusion_texts() -> dict[str, str]:
     }
 
 
-def m2_reason(business: Business) -> str | None:
+CAPITAL_REASON = "not_sme"
+EXCLUDED_REASON = "excluded"
+NOT_DECLARED_REASON = "not_declared"
+REVIEW_REJECTED_REASON = "review_rejected"
+PRIOR_RECIPIENT_REASON = "prior_recipient"
+PENDING_REVIEW_REASON = "pending_review"
+# Stored before reasons were codes: the sentence as it was written then.
+LEGACY_REASON = "legacy"
+
+
+def reason_text(reason: Reason) -> str:
+    """One reason in the language active now (the reader's): reasons are stored
+    and passed around as codes with parameters, never as sentences."""
+    code, params = reason.code, reason.params
+    if code == CAPITAL_REASON:
+        return _(
+            "The business is not a small or medium enterprise: its paid-in capital is above "
+            "NT$100,000,000 and it does not have fewer than 200 regular employees (M2)."
+        )
+    if code == EXCLUDED_REASON:
+        return exclusion_texts().get(params.get("list", ""), "")
+    if code == NOT_DECLARED_REASON:
+        statement = declaration_texts().get(params.get("statement", ""), "")
+        return _("You did not confirm this statement: “%(text)s” (M3).") % {"text": statement}
+    if code == REVIEW_REJECTED_REASON:
+        return _("Staff did not confirm the business's qualification: %(reason)s") % {
+            "reason": params.get("reason", "")
+        }
+    if code == PRIOR_RECIPIENT_REASON:
+        return _(
+            "The business already got points in an earlier program, so it cannot get them "
+            "again; it may still buy any plan at full self-pay (M7)."
+        )
+    if code == PENDING_REVIEW_REASON:
+        return _(
+            "Staff are confirming the qualification of your tax-registered business, "
+            "within 1 business day (M5)."
+        )
+    return str(params.get("text", ""))
+
+
+def m2_failed(business: Business) -> bool:
     capital, employees = business.paid_in_capital, business.employee_count
     small_capital = capital is not None and capital <= CAPITAL_LIMIT
     few_employees = employees is not None and employees < EMPLOYEE_LIMIT
-    if small_capital or few_employees or (capital is None and employees is None):
-        return None
-    return _(
-        "The business is not a small or medium enterprise: its paid-in capital is above "
-        "NT$100,000,000 and it does not have fewer than 200 regular employees (M2)."
-    )
+    return not (small_capital or few_employees or (capital is None and employees is None))
 
 
-def granted_in_earlier_program(*, business: Business, program) -> bool:
-    """M7 on this site's own records: the business was granted points in a
-    program of an earlier year and kept them (active or expired). A grant
-    revoked under T3 (never used: every point went back) does not count, as
-    T3 lets the member apply again. The imported PriorRecipient list covers
-    grants made before this site; the cut-off date applies to that list only.
-    Without a program to compare with, there is no "earlier" program."""
-    year = getattr(program, "year", None)
-    if year is None:
-        return False
-    from points.models import Wallet
-
-    return (
-        Wallet.objects.filter(business_id=business.pk, program__year__lt=year, granted__gt=0)
-        .exclude(status=Wallet.Status.REVOKED)
-        .exists()
-    )
-
-
-def evaluate(*, business: Business, program) -> Eligibility:
-    reasons: list[str] = []
-    m2 = m2_reason(business)
-    if m2:
-        reasons.append(m2)
+def evaluate(
+    *, business: Business, prior_grant_cutoff: dt.date | None, granted_earlier: bool
+) -> Eligibility:
+    """The members' part of the grant rule, on what is recorded about the
+    business. The program's part is passed in by the one caller that knows the
+    program (`points.selectors.business_points_eligibility`): the imported
+    prior-recipient list counts grants before `prior_grant_cutoff`, and
+    `granted_earlier` says whether this site granted points in an earlier
+    program (M7)."""
+    reasons: list[Reason] = []
+    if m2_failed(business):
+        reasons.append(Reason(CAPITAL_REASON))
     excluded = set(
         ExclusionEntry.objects.filter(tax_id=business.tax_id).values_list("reason", flat=True)
     )
@@ -108,47 +136,26 @@ def evaluate(*, business: Business, program) -> Eligibility:
         excluded.add("foreign_branch")
     if business.domestic_branch:
         excluded.add("domestic_branch")
-    texts = exclusion_texts()
-    reasons.extend(texts[key] for key in DECLARATION_KEYS if key in excluded)
-    statements = declaration_texts()
+    reasons.extend(
+        Reason(EXCLUDED_REASON, {"list": key}) for key in DECLARATION_KEYS if key in excluded
+    )
     for key in DECLARATION_KEYS:
         if key in business.declarations and not business.declarations[key] and key not in excluded:
-            reasons.append(
-                _("You did not confirm this statement: “%(text)s” (M3).")
-                % {"text": statements[key]}
-            )
+            reasons.append(Reason(NOT_DECLARED_REASON, {"statement": key}))
     if business.review_status == Business.Review.REJECTED:
-        reasons.append(
-            _("Staff did not confirm the business's qualification: %(reason)s")
-            % {"reason": business.review_reason}
-        )
+        reasons.append(Reason(REVIEW_REJECTED_REASON, {"reason": business.review_reason}))
     if reasons:
         return Eligibility(eligible=False, code="not_eligible", reasons=reasons)
 
     prior = PriorRecipient.objects.filter(tax_id=business.tax_id)
-    cutoff = getattr(program, "prior_grant_cutoff", None)
-    if cutoff:
-        prior = prior.filter(granted_on__lt=cutoff)
-    if prior.exists() or granted_in_earlier_program(business=business, program=program):
+    if prior_grant_cutoff:
+        prior = prior.filter(granted_on__lt=prior_grant_cutoff)
+    if granted_earlier or prior.exists():
         return Eligibility(
-            eligible=False,
-            code="prior_recipient",
-            reasons=[
-                _(
-                    "The business already got points in an earlier program, so it cannot get them "
-                    "again; it may still buy any plan at full self-pay (M7)."
-                )
-            ],
+            eligible=False, code="prior_recipient", reasons=[Reason(PRIOR_RECIPIENT_REASON)]
         )
     if business.review_status == Business.Review.PENDING:
         return Eligibility(
-            eligible=False,
-            code="pending_review",
-            reasons=[
-                _(
-                    "Staff are confirming the qualification of your tax-registered business, "
-                    "within 1 business day (M5)."
-                )
-            ],
+            eligible=False, code="pending_review", reasons=[Reason(PENDING_REVIEW_REASON)]
         )
     return Eligibility(eligible=True)

@@ -8,27 +8,43 @@ from members.models import Business
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why a business is not eligible: a code and its parameters, stored as such
+    (`Business.eligibility_reasons`) and rendered in the reader's language."""
+
+    code: str
+    params: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        from members.eligibility import reason_text
+
+        return reason_text(self)
+
+    def as_json(self) -> dict:
+        return {"code": self.code, "params": dict(self.params)}
+
+    @classmethod
+    def from_json(cls, value) -> Reason:
+        if isinstance(value, str):  # stored before reasons were codes
+            return cls("legacy", {"text": value})
+        return cls(str(value.get("code", "")), dict(value.get("params") or {}))
+
+
+@dataclass(frozen=True)
 class Eligibility:
     """Whether a business may be granted points in a program, and why not.
 
     `code` is None when eligible, else one of the API's 409 codes:
     `not_eligible` (M2/M3 failed), `pending_review` (M5: a tax-registered
     business staff have not approved yet), `prior_recipient` (M7).
-    `reasons` are plain-language sentences to show the member.
+    `reasons` render as plain-language sentences in the reader's language.
     """
 
     eligible: bool
     code: str | None = None
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
 
 
-def business_points_eligibility(*, business: Business, program) -> Eligibility:
-    """The eligibility of `business` for points in `program` (RULES M1-M7).
-
-    Computed live by the eligibility engine (`members.eligibility.evaluate`);
-    codes: not_eligible (M2/M3 or staff rejected), prior_recipient (M7),
-    pending_review (M5). An ineligible member may still buy at full self-pay.
-    """
-    from members.eligibility import evaluate
-
-    return evaluate(business=business, program=program)
+def business_stored_reasons(*, business: Business) -> list[Reason]:
+    """The reasons of the last stored judgement (`Business.eligibility_reasons`)."""
+    return [Reason.from_json(r) for r in business.eligibility_reasons or []]

@@ -34,6 +34,8 @@ from members.models import (
 )
 from members.national_id import national_id_problem
 from members.registry import RegistryUnavailable, registry_lookup
+from members.selectors import Eligibility
+from members.signals import business_facts_changed
 from members.taxid import tax_id_problem
 from tcloud.core.calendar import business_deadline
 from tcloud.core.errors import InvalidState, RuleError
@@ -898,7 +900,7 @@ def registration_confirm_email(*, application: RegistrationApplication, code: st
                     to_state="pending",
                     detail={"due": business.review_due_at.isoformat()},
                 )
-            business_eligibility_refresh(business=business)
+            _facts_changed(business)
     if not ok:
         left = MAX_TRIES - email_code.attempts
         raise RuleError(
@@ -910,23 +912,26 @@ def registration_confirm_email(*, application: RegistrationApplication, code: st
 # --- eligibility and staff review (M2, M3, M5, M7) -----------------------------
 
 
-@transaction.atomic
-def business_eligibility_refresh(*, business: Business, program=None):
-    """Store the eligibility result and its reasons on the business (shown to the member)."""
-    from members.eligibility import evaluate
-    from points.selectors import program_current
+def _facts_changed(business: Business) -> None:
+    # The points app keeps the stored judgement true (members.signals).
+    business_facts_changed.send(sender=Business, business=business)
 
-    program = program or program_current()
-    result = evaluate(business=business, program=program)
-    Business.objects.filter(pk=business.pk).update(
-        eligible=result.eligible,
-        eligibility_code=result.code or "",
-        eligibility_reasons=[str(r) for r in result.reasons],
-        eligibility_checked_at=timezone.now(),
-    )
-    business.eligible, business.eligibility_code = result.eligible, result.code or ""
-    business.eligibility_reasons = [str(r) for r in result.reasons]
-    return result
+
+@transaction.atomic
+def business_eligibility_store(*, business: Business, eligibility: Eligibility) -> Business:
+    """Store an eligibility judgement on the business, shown to the member and
+    staff: the verdict, its code and its reasons as codes (rendered when read)."""
+    now = timezone.now()
+    fields = {
+        "eligible": eligibility.eligible,
+        "eligibility_code": eligibility.code or "",
+        "eligibility_reasons": [r.as_json() for r in eligibility.reasons],
+        "eligibility_checked_at": now,
+    }
+    Business.objects.filter(pk=business.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(business, name, value)
+    return business
 
 
 @transaction.atomic
@@ -959,7 +964,7 @@ def business_review_decide(
         to_state=target,
         detail={"reason": reason},
     )
-    business_eligibility_refresh(business=business)
+    _facts_changed(business)
     recipients = list(business.users.filter(role=User.Role.MEMBER).values_list("email", flat=True))
     if approve:
         subject = _("Your business is confirmed")
@@ -1057,7 +1062,7 @@ def prior_recipient_import(*, text: str, source: str) -> int:
 def _refresh_stored_eligibility(tax_ids: set[str]) -> None:
     # Lists change eligibility of businesses already registered: keep stored results true.
     for business in Business.objects.filter(tax_id__in=tax_ids):
-        business_eligibility_refresh(business=business)
+        _facts_changed(business)
 
 
 @transaction.atomic
@@ -1104,7 +1109,7 @@ def business_profile_set(
             detail={"due": business.review_due_at.isoformat()},
         )
     business.save()
-    business_eligibility_refresh(business=business)
+    _facts_changed(business)
     return business
 
 

@@ -34,6 +34,7 @@ from members.forms import (
     TaxIdForm,
 )
 from members.models import RegistrationApplication
+from members.selectors import business_stored_reasons
 from tcloud.core.errors import RuleError
 
 SESSION_KEY = "members_application"
@@ -281,7 +282,11 @@ class MeBusinessSerializer(serializers.Serializer):
     kind = serializers.CharField()
     review_status = serializers.CharField()
     eligible = serializers.BooleanField(allow_null=True)
-    eligibility_reasons = serializers.ListField(child=serializers.CharField())
+    eligibility_reasons = serializers.SerializerMethodField()
+
+    def get_eligibility_reasons(self, business) -> list[str]:
+        # Stored as codes; said in the request's language (Accept-Language).
+        return [str(r) for r in business_stored_reasons(business=business)]
 
 
 class MeSerializer(serializers.Serializer):

@@ -6,29 +6,17 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog.models import Plan
 from orders import services
 from orders.models import Order, OrderEvent
 from orders.reauth import reauth_start
 from orders.selectors import order_split, orders_of_business, orders_of_vendor
 from tcloud.core.api.idempotency import idempotent
-
-
-class IsMember(BasePermission):
-    message = _("Only members (businesses) can do this.")
-
-    def has_permission(self, request, view):
-        return request.user.is_authenticated and request.user.role == "member"
-
-
-class IsVendor(BasePermission):
-    message = _("Only vendors can do this.")
-
-    def has_permission(self, request, view):
-        return request.user.is_authenticated and request.user.role == "vendor"
+from tcloud.core.api.permissions import IsMember, IsVendor
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -140,7 +128,7 @@ class StartServiceSerializer(serializers.Serializer):
     service_start = serializers.DateField()
 
 
-def _order_queryset():
+def order_queryset():
     return Order.objects.select_related("plan", "vendor", "business").prefetch_related("events")
 
 
@@ -159,7 +147,6 @@ class MemberOrders(generics.ListAPIView):
     @extend_schema(request=OrderCreateSerializer, responses={201: OrderSerializer})
     @idempotent
     def post(self, request):
-        from catalog.models import Plan
 
         data = OrderCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -175,7 +162,7 @@ class MemberOrderMixin:
 
     def get_order(self, request, pk) -> Order:
         # Another business's order is "not found", never "forbidden".
-        return get_object_or_404(_order_queryset(), pk=pk, business_id=request.user.business_id)
+        return get_object_or_404(order_queryset(), pk=pk, business_id=request.user.business_id)
 
 
 class MemberOrderDetail(MemberOrderMixin, APIView):
@@ -207,20 +194,7 @@ class MemberOrderSubmit(MemberOrderMixin, APIView):
             verification=data.validated_data["verification"],
             expected_points_used=data.validated_data.get("points_used"),
         )
-        return Response(OrderSerializer(_order_queryset().get(pk=order.pk)).data)
-
-
-class MemberOrderCancel(MemberOrderMixin, APIView):
-    @extend_schema(request=ReasonSerializer, responses=OrderSerializer)
-    @idempotent
-    def post(self, request, pk):
-        order = self.get_order(request, pk)
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        order = services.order_cancel(
-            order=order, actor=request.user, reason=data.validated_data["reason"]
-        )
-        return Response(OrderSerializer(_order_queryset().get(pk=order.pk)).data)
+        return Response(OrderSerializer(order_queryset().get(pk=order.pk)).data)
 
 
 # --- vendor --------------------------------------------------------------------
@@ -246,11 +220,11 @@ class VendorOrderMixin:
     permission_classes = [IsAuthenticated, IsVendor]
 
     def get_order(self, request, pk) -> Order:
-        qs = _order_queryset().exclude(status=Order.Status.DRAFT)
+        qs = order_queryset().exclude(status=Order.Status.DRAFT)
         return get_object_or_404(qs, pk=pk, vendor_id=request.user.vendor_id)
 
     def done(self, order):
-        return Response(OrderSerializer(_order_queryset().get(pk=order.pk)).data)
+        return Response(OrderSerializer(order_queryset().get(pk=order.pk)).data)
 
 
 class VendorOrderDetail(VendorOrderMixin, APIView):

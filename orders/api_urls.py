@@ -13,7 +13,6 @@ urlpatterns = [
         name="order-verification",
     ),
     path("orders/<int:pk>/submit/", api.MemberOrderSubmit.as_view(), name="order-submit"),
-    path("orders/<int:pk>/cancel/", api.MemberOrderCancel.as_view(), name="order-cancel"),
     path("vendor/orders/", api.VendorOrders.as_view(), name="vendor-orders"),
     path("vendor/orders/<int:pk>/", api.VendorOrderDetail.as_view(), name="vendor-order-detail"),
     path(

@@ -14,6 +14,9 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from members import verification as vf
+from members.services import business_reauth_check, business_reauth_start
+from members.verification import VerificationPending
 from tcloud.core.errors import RuleError
 
 MAX_FAILURES = 5
@@ -31,7 +34,6 @@ def _failures_key(business_id: int) -> str:
 def reauth_start(*, order, user, ip: str = "") -> dict:
     """Begin the check for this order: sends the code or issues the challenge.
     Returns what the page or API client shows next."""
-    from members.services import business_reauth_start
 
     info = business_reauth_start(business=order.business, ip=ip)
     cache.delete(_failures_key(order.business_id))
@@ -40,7 +42,6 @@ def reauth_start(*, order, user, ip: str = "") -> dict:
 
 
 def _reauth_message(info: dict) -> str:
-    from members import verification as vf
 
     method = info.get("method")
     if method == vf.PHONE:
@@ -67,14 +68,12 @@ def reauth_check(*, order, user, proof: dict | None) -> None:
     `proof` holds the PROOF_FIELDS the method needs: `code` (phone, simulator),
     `challenge` + `certificate` + `signature` (+ `chain`) for certificates,
     nothing for the mobile app (the server polls it)."""
-    from members.services import business_reauth_check
 
     key = _failures_key(order.business_id)
     if (cache.get(key) or 0) >= MAX_FAILURES:
         raise ReauthFailed(
             _("Too many failed tries. Start the verification again."), code="too_many_tries"
         )
-    from members.verification import VerificationPending
 
     try:
         business_reauth_check(business=order.business, proof=proof or {})

@@ -1,4 +1,4 @@
-"""Reads of the orders app: the co-pay split and order lists."""
+"""Reads of the orders app: an order's split and order lists."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from django.db.models import Case, F, QuerySet, When
 from django.utils import timezone
 
+from catalog.selectors import plan_is_subsidy_eligible
 from orders.models import Order
+from points.rules import copay_points
+from points.selectors import program_current, wallet_for
 
 
 @dataclass(frozen=True)
@@ -23,46 +26,21 @@ class Split:
     available: int  # the member's available points (0 without a valid wallet)
 
 
-def split_for(*, price: int, available: int, points_parts: int = 1, self_pay_parts: int = 1) -> int:
-    """Points used = min(available, floor(price x points share)); 1:1 -> floor(price / 2)."""
-    return min(available, price * points_parts // (points_parts + self_pay_parts))
-
-
 def order_split(*, business, plan, now: dt.datetime | None = None) -> Split:
     """The split the member would get for `plan` right now.
 
     Points apply only to plans in the open program's subsidy zone (O1) and only
-    from a wallet that may still be used (T3, T4); otherwise the member pays the
-    full price itself.
+    from a wallet that may still be used (`Wallet.usable_at`: T3, T4); the
+    amounts follow the program's ratio (`points.rules.copay_points`, O9).
+    Otherwise the member pays the full price itself.
     """
-    from catalog.selectors import plan_is_subsidy_eligible
-    from points.models import Wallet
-    from points.selectors import program_current
-
     now = now or timezone.now()
     program = program_current(on=timezone.localdate(now))
     eligible = program is not None and plan_is_subsidy_eligible(plan=plan, program=program)
-    wallet = None
-    if program is not None:
-        wallet = Wallet.objects.filter(business=business, program=program).first()
-    usable = (
-        wallet is not None
-        and wallet.status == Wallet.Status.ACTIVE
-        and wallet.expires_at is not None
-        and now <= wallet.expires_at
-        and (wallet.first_used_at is not None or now <= wallet.activation_deadline)
-    )
+    wallet = wallet_for(business=business, program=program)
+    usable = wallet is not None and wallet.usable_at(now)
     available = wallet.available if usable else 0
-    points = (
-        split_for(
-            price=plan.price,
-            available=available,
-            points_parts=program.copay_points_parts,
-            self_pay_parts=program.copay_self_pay_parts,
-        )
-        if eligible and usable
-        else 0
-    )
+    points = copay_points(price=plan.price, available=available, program=program) if eligible else 0
     return Split(
         price=plan.price,
         points_used=points,
@@ -101,10 +79,8 @@ def orders_of_vendor(*, vendor, status: str | None = None) -> QuerySet[Order]:
 
 def vendor_order_counts(*, vendor) -> dict[str, int]:
     """What waits for the vendor: orders to answer, payments to confirm, invoices
-    to record, services to start, refunds owed, and orders flagged late."""
+    to record, services to start, and orders flagged late."""
     from django.db.models import Count, Q
-
-    from refunds.models import Refund
 
     S = Order.Status
     counts = Order.objects.filter(vendor=vendor).aggregate(
@@ -114,7 +90,4 @@ def vendor_order_counts(*, vendor) -> dict[str, int]:
         to_start=Count("pk", filter=Q(status=S.CONFIRMED)),
         flagged=Count("pk", filter=Q(invoice_late=True) | Q(delivery_late=True)),
     )
-    counts["refunds_owed"] = Refund.objects.filter(
-        order__vendor=vendor, status=Refund.Status.OWED
-    ).count()
     return counts

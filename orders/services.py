@@ -19,9 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.selectors import plan_get_on_sale
 from orders.models import Order, OrderEvent
 from orders.selectors import order_split
-from tcloud.core.calendar import BusinessCalendar
+from points.services import wallet_hold, wallet_release, wallet_spend
+from tcloud.core.calendar import BusinessCalendar, add_months
 from tcloud.core.errors import InvalidState, RuleError
 from tcloud.core.statemachine import actor_role, check_move, transition
 
@@ -73,7 +75,7 @@ def _check(order: Order, rule, actor) -> None:
     )
 
 
-def _lock(order: Order | int) -> Order:
+def order_lock(order: Order | int) -> Order:
     pk = order.pk if isinstance(order, Order) else order
     # Lock the order row only; the plan and business come along for reading.
     return (
@@ -100,7 +102,7 @@ def _transition(
     order: Order | int, action: str, *, actor, now: dt.datetime, note: str = "", **fields
 ) -> Order:
     rule = TRANSITIONS[action]
-    order = _lock(order)
+    order = order_lock(order)
     _check(order, rule, actor)
     source = order.status
     order.status = rule.target
@@ -122,7 +124,7 @@ def _transition(
 def _fact(
     order: Order | int, action: str, *, actor, now: dt.datetime, note: str = "", **fields
 ) -> Order:
-    order = _lock(order)
+    order = order_lock(order)
     _check(order, FACTS[action], actor)
     for name, value in fields.items():
         setattr(order, name, value)
@@ -164,7 +166,7 @@ def _end_unpaid(
 def _flag_late(order: Order | int, field: str, *, now, done: str | None = None) -> Order:
     """Flag a missed vendor deadline for staff and tell the member, once (O6);
     nothing happens if it is already flagged or the step (`done`) was done."""
-    order = _lock(order)
+    order = order_lock(order)
     if getattr(order, field) or (done and getattr(order, done)):
         return order
     order = _fact(order, f"flag_{field}", actor=None, now=now, **{field: True})
@@ -174,8 +176,6 @@ def _flag_late(order: Order | int, field: str, *, now, done: str | None = None) 
 
 def _release_points(order: Order, *, actor, now, reason: str) -> None:
     if order.points_used:
-        from points.services import wallet_release
-
         wallet_release(
             wallet=order.wallet_id,
             points=order.points_used,
@@ -195,7 +195,6 @@ def order_create(*, user, plan, now: dt.datetime | None = None) -> Order:
     """A draft order of `plan` for the member's business, with the O2 split as of
     now (shown for review; fixed at submission). Anyone may buy any listed plan;
     only subsidy-zone plans use points (O1)."""
-    from catalog.selectors import plan_get_on_sale
 
     now = now or timezone.now()
     if user.role != "member" or user.business_id is None:
@@ -241,7 +240,7 @@ def order_submit(
     from orders.reauth import reauth_check
 
     now = now or timezone.now()
-    order = _lock(order)
+    order = order_lock(order)
     if not agree_contract:
         raise ValidationError({"agree_contract": [_("Agree to the product contract to order.")]})
     _check(order, TRANSITIONS["submit"], actor)
@@ -270,8 +269,6 @@ def order_submit(
         respond_by=BusinessCalendar.load().business_deadline(now, RESPOND_DAYS),
     )
     if order.points_used:
-        from points.services import wallet_hold
-
         wallet_hold(
             wallet=order.wallet_id,
             points=order.points_used,
@@ -291,7 +288,7 @@ def order_withdraw(
 ) -> Order:
     """The member cancels before paying; held points are released at once."""
     now = now or timezone.now()
-    locked = _lock(order)
+    locked = order_lock(order)
     return _end_unpaid(
         locked,
         "withdraw",
@@ -299,29 +296,6 @@ def order_withdraw(
         now=now,
         note=reason,
         email="withdrawn" if locked.submitted_at else None,
-    )
-
-
-@transaction.atomic
-def order_cancel(
-    *, order: Order | int, actor, reason: str = "", now: dt.datetime | None = None
-) -> Order:
-    """The member cancels: before payment the order is withdrawn and its points
-    released (no reason needed); after payment, with a reason, the refunds app
-    cancels it and computes the refund (R1-R7)."""
-    locked = _lock(order)
-    if locked.status in TRANSITIONS["withdraw"].sources:
-        return order_withdraw(order=locked, actor=actor, reason=reason, now=now)
-    if locked.status in TRANSITIONS["cancel_paid"].sources:
-        from refunds.services import refund_request
-
-        # A paid order's refund is owed by the vendor: it should know why.
-        if not reason.strip():
-            raise ValidationError({"reason": [_("Say why you are cancelling.")]})
-        return refund_request(order=locked, actor=actor, reason=reason, now=now).order
-    raise InvalidState(
-        _("An order that is “%(status)s” cannot be cancelled.")
-        % {"status": locked.get_status_display()}
     )
 
 
@@ -365,7 +339,7 @@ def order_accept(
     """The vendor accepts (O4) and says how to pay; the member has 2 business days
     to pay the self-pay (O5). A full self-pay order needs the link too."""
     now = now or timezone.now()
-    locked = _lock(order)
+    locked = order_lock(order)
     _check(locked, TRANSITIONS["accept"], actor)  # a wrong step says so before the deadline does
     _not_past(locked.respond_by, now)
     if not payment_link and not payment_options:
@@ -401,7 +375,7 @@ def order_reject(
     now = now or timezone.now()
     if not reason.strip():
         raise ValidationError({"reason": [_("Tell the member why.")]})
-    locked = _lock(order)
+    locked = order_lock(order)
     _check(locked, TRANSITIONS["reject"], actor)
     _not_past(locked.respond_by, now)
     return _end_unpaid(locked, "reject", actor=actor, now=now, note=reason, email="rejected")
@@ -424,8 +398,6 @@ def order_confirm_payment(*, order: Order | int, actor, now: dt.datetime | None 
         deliver_by=calendar.business_deadline(now, DELIVER_DAYS),
     )
     if order.points_used:
-        from points.services import wallet_spend
-
         wallet_spend(
             wallet=order.wallet_id,
             points=order.points_used,
@@ -462,7 +434,7 @@ def order_record_invoice(
                 ]
             }
         )
-    locked = _lock(order)
+    locked = order_lock(order)
     if locked.paid_at and issued_on < timezone.localdate(locked.paid_at):
         raise ValidationError({"issued_on": [_("The invoice cannot predate the payment.")]})
     if locked.invoice_number:
@@ -485,10 +457,9 @@ def order_start_service(
     *, order: Order | int, actor, service_start: dt.date, now: dt.datetime | None = None
 ) -> Order:
     """The vendor starts the cloud service; it ends `term_months` later."""
-    from tcloud.core.calendar import add_months
 
     now = now or timezone.now()
-    locked = _lock(order)
+    locked = order_lock(order)
     if locked.paid_at and service_start < timezone.localdate(locked.paid_at):
         raise ValidationError({"service_start": [_("The service cannot start before payment.")]})
     order = _transition(

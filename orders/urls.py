@@ -5,11 +5,8 @@ from orders import views
 urlpatterns = [
     path("orders/", views.my_orders, name="my_orders"),
     path("orders/new/", views.order_new, name="order_new"),
-    path("orders/<int:pk>/", views.order_detail, name="order_detail"),
     path("orders/<int:pk>/verification/", views.order_verification, name="order_verification"),
     path("orders/<int:pk>/submit/", views.order_submit, name="order_submit"),
-    path("orders/<int:pk>/cancel/", views.order_cancel, name="order_cancel"),
-    path("orders/<int:pk>/refund-quote/", views.order_refund_quote, name="order_refund_quote"),
     path("vendor/orders/", views.vendor_orders, name="vendor_orders"),
     path("vendor/orders/<int:pk>/", views.vendor_order_detail, name="vendor_order_detail"),
     path(

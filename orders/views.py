@@ -9,26 +9,26 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from catalog.models import Plan
 from members.roles import role_required
 from orders import services
 from orders.models import Order
 from orders.reauth import PROOF_FIELDS, reauth_start
-from orders.selectors import order_split, orders_of_business, orders_of_vendor
+from orders.selectors import orders_of_business, orders_of_vendor
 from tcloud.core.errors import RuleError
 
 
-def _error_text(exc: Exception) -> str:
+def error_text(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc)
 
 
-def _member_order(request, pk) -> Order:
+def member_order(request, pk) -> Order:
     # Another business's order is "not found", never "forbidden".
     qs = Order.objects.select_related("plan", "vendor", "business", "wallet")
     return get_object_or_404(qs, pk=pk, business_id=request.user.business_id)
@@ -45,7 +45,6 @@ def _vendor_order(request, pk) -> Order:
 @role_required("member")
 @require_POST
 def order_new(request):
-    from catalog.models import Plan
 
     plan = get_object_or_404(Plan, pk=request.POST.get("plan"))
     try:
@@ -63,26 +62,10 @@ def my_orders(request):
 
 
 @role_required("member")
-def order_detail(request, pk):
-    order = _member_order(request, pk)
-    context = {"order": order, "events": order.events.select_related("actor")}
-    if order.status == Order.Status.DRAFT:
-        context["split"] = order_split(business=order.business, plan=order.plan)
-    if order.status in (Order.Status.CONFIRMED, Order.Status.IN_SERVICE):
-        from refunds.selectors import order_refund_quote
-
-        today = timezone.localdate()
-        context["quote"] = order_refund_quote(order=order, on=today)
-    refund = getattr(order, "refund", None) if order.status in ("cancelled", "refunded") else None
-    context["refund"] = refund
-    return render(request, "orders/order_detail.html", context)
-
-
-@role_required("member")
 @require_POST
 def order_verification(request, pk):
     """htmx: start the re-authentication and show what to do next."""
-    order = _member_order(request, pk)
+    order = member_order(request, pk)
     try:
         info = reauth_start(order=order, user=request.user, ip=request.META.get("REMOTE_ADDR", ""))
     except RuleError as exc:
@@ -96,7 +79,7 @@ def order_verification(request, pk):
 @require_POST
 @sensitive_post_parameters("code", "signature")
 def order_submit(request, pk):
-    order = _member_order(request, pk)
+    order = member_order(request, pk)
     expected = request.POST.get("points_used")
     try:
         services.order_submit(
@@ -111,44 +94,10 @@ def order_submit(request, pk):
             expected_points_used=int(expected) if expected and expected.isdigit() else None,
         )
     except (RuleError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect("order_detail", pk=pk)
     messages.success(request, _("Order submitted. The vendor answers within 3 business days."))
     return redirect("order_detail", pk=pk)
-
-
-@role_required("member")
-@require_POST
-def order_cancel(request, pk):
-    order = _member_order(request, pk)
-    try:
-        services.order_cancel(
-            order=order, actor=request.user, reason=request.POST.get("reason", "").strip()
-        )
-    except (RuleError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("The order is cancelled."))
-    return redirect("order_detail", pk=pk)
-
-
-@role_required("member")
-def order_refund_quote(request, pk):
-    """htmx: the refund quote for a date the member picks (changes nothing)."""
-    from refunds.selectors import cancellation_quote
-
-    order = _member_order(request, pk)
-    try:
-        on = dt.date.fromisoformat(request.GET.get("on", ""))
-    except ValueError:
-        on = timezone.localdate()
-    try:
-        quote = cancellation_quote(order=order, on=on)
-    except RuleError as exc:
-        return HttpResponse(
-            format_html('<div class="alert alert-warning py-2" role="status">{}</div>', exc.message)
-        )
-    return render(request, "refunds/_quote.html", {"order": order, "quote": quote})
 
 
 # --- vendor ----------------------------------------------------------------------
@@ -220,7 +169,7 @@ def vendor_order_action(request, pk, action):
         else:
             return HttpResponse(status=404)
     except (RuleError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Saved."))
     return redirect("vendor_order_detail", pk=pk)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from points import services
 from points.models import (
     Answer,
+    Category,
     Choice,
     ExpertRequest,
     ExpertRequestEvent,
@@ -22,6 +23,17 @@ from points.models import (
 from points.services import program_create, program_update
 from tcloud.core.errors import RuleError
 from tcloud.core.templatetags.tcloud import ntd
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["position", "code", "name_zh", "name_en"]
+    list_display_links = ["code"]
+    ordering = ["position"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Codes are part of the public API: fixed once created.
+        return ["code"] if obj else []
 
 
 class _Refused(Exception):

@@ -1,24 +1,17 @@
-"""The points API (shared/API.md): assessment/, wallet/, wallet/entries/."""
+"""The points API (shared/API.md): wallet/, wallet/entries/; the serializers of
+the assessment, whose endpoint (it recommends plans) is the site layer's
+(tcloud.site.api)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from points.models import LedgerEntry, Submission, Wallet
-from points.selectors import assessment_questions, wallet_current, wallet_entries
-from points.services import assessment_complete
-from tcloud.core.api.idempotency import idempotent
-
-
-class IsMember(BasePermission):
-    """403 for vendors and staff (the API's "wrong role")."""
-
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_member)
+from points.selectors import wallet_current, wallet_entries
+from tcloud.core.api.permissions import IsMember
 
 
 class ChoiceSerializer(serializers.Serializer):
@@ -90,62 +83,6 @@ def outcome_data(result) -> dict:
         "code": str(result.outcome),
         "message": str(result.message),
     }
-
-
-class PlanBriefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    price = serializers.IntegerField()
-    category = serializers.SerializerMethodField()
-    vendor = serializers.SerializerMethodField()
-
-    def get_category(self, plan) -> str | None:
-        category = getattr(plan, "category", None)
-        return getattr(category, "code", None)
-
-    def get_vendor(self, plan) -> dict | None:
-        vendor = getattr(plan, "vendor", None)
-        return {"id": vendor.pk, "name": vendor.name} if vendor else None
-
-
-class AssessmentView(APIView):
-    permission_classes = [IsMember]
-
-    @extend_schema(
-        summary="The self-assessment's questions (T1)",
-        responses=inline_serializer("Assessment", {"questions": QuestionSerializer(many=True)}),
-    )
-    def get(self, request):
-        return Response({"questions": QuestionSerializer(assessment_questions(), many=True).data})
-
-    @extend_schema(
-        summary="Complete the self-assessment; grants the points when the rules allow (T1, P2)",
-        request=AssessmentInSerializer,
-        responses=inline_serializer(
-            "AssessmentResult",
-            {
-                "recommended_categories": serializers.ListField(child=serializers.DictField()),
-                "recommended_plans": PlanBriefSerializer(many=True),
-                "wallet": WalletSerializer(),
-                "outcome": OutcomeSerializer(),
-            },
-        ),
-    )
-    @idempotent
-    def post(self, request):
-        data = AssessmentInSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        result = assessment_complete(user=request.user, answers=data.validated_data["answers"])
-        return Response(
-            {
-                "recommended_categories": [
-                    {"code": c.code, "name": c.name} for c in result.categories
-                ],
-                "recommended_plans": PlanBriefSerializer(result.plans, many=True).data,
-                "wallet": wallet_data(result.wallet),
-                "outcome": outcome_data(result),
-            }
-        )
 
 
 class WalletView(APIView):

@@ -5,7 +5,6 @@ from django.urls import path
 from points import api
 
 urlpatterns = [
-    path("assessment/", api.AssessmentView.as_view(), name="assessment"),
     path("wallet/", api.WalletView.as_view(), name="wallet"),
     path("wallet/entries/", api.WalletEntriesView.as_view(), name="wallet-entries"),
 ]

@@ -6,14 +6,14 @@ program's points (granted through the services); eligible@demo.test has none.
 
 from __future__ import annotations
 
-from points.models import Wallet
+from members.models import User
+from points.models import LedgerEntry, Wallet
 from points.selectors import program_current
 
 HOLDER = "member@demo.test"
 
 
 def seed(*, command, members: int = 0, plans: int = 0) -> None:
-    from members.models import User
     from points.services import assessment_complete, assessment_questions_ensure, wallet_grant
 
     questions = assessment_questions_ensure()
@@ -33,5 +33,7 @@ def seed(*, command, members: int = 0, plans: int = 0) -> None:
     if result.outcome != "granted":
         # The demo promises a member holding points whatever the eligibility
         # engine says about this invented business.
-        wallet_grant(business=holder.business, program=program, actor=None, reason="demo data")
+        wallet_grant(
+            business=holder.business, program=program, actor=None, reason=LedgerEntry.Cause.DEMO
+        )
     command.stdout.write(f"points: {HOLDER} holds {program.points_per_member:,} points")

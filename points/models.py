@@ -5,7 +5,34 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from members.selectors import Reason
+
+
+class Category(models.Model):
+    """One of the subsidy zone's 15 categories (RULES P3); `code` is public API.
+
+    The categories belong to the program: a program's zone is a set of them
+    (`Program.categories`), and plans point down at them."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    position = models.PositiveSmallIntegerField(_("position"), unique=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
 
 
 class Program(models.Model):
@@ -47,7 +74,7 @@ class Program(models.Model):
         help_text=_("Businesses granted points before this date cannot get points again (M7)."),
     )
     categories = models.ManyToManyField(
-        "catalog.Category",
+        Category,
         verbose_name=_("subsidy zone categories"),
         related_name="programs",
         blank=True,
@@ -195,6 +222,17 @@ class Wallet(models.Model):
     def __str__(self) -> str:
         return f"{self.business} / {self.program}"
 
+    def usable_at(self, moment: dt.datetime) -> bool:
+        """Whether an order may hold this wallet's points at `moment`: active,
+        not past its expiry (T4), and used already or not past its activation
+        deadline (T3), even before the sweeps have run. The one definition."""
+        return (
+            self.status == self.Status.ACTIVE
+            and self.expires_at is not None
+            and moment <= self.expires_at
+            and (self.first_used_at is not None or moment <= self.activation_deadline)
+        )
+
     def is_valid_at(self, moment: dt.datetime) -> bool:
         """Whether points may still come back to this wallet (R5, T4)."""
         return (
@@ -220,6 +258,16 @@ class LedgerEntry(models.Model):
     `order_id` is the id of the order that caused the movement, if one did: a
     plain column, so the ledger does not depend on the orders app's tables.
     """
+
+    class Cause(models.TextChoices):
+        """Why points moved, stored in `reason` as a code and shown as its label."""
+
+        ASSESSMENT = "assessment", _("Self-assessment")
+        ORDER = "order", _("Order")
+        REFUND = "refund", _("Refund of a cancelled order")
+        ACTIVATION = "activation", _("Not used by the activation deadline")
+        VALIDITY = "validity", _("End of the points' validity")
+        DEMO = "demo", _("Demo data")
 
     class Kind(models.TextChoices):
         GRANT = "grant", _("Grant")
@@ -267,6 +315,15 @@ class LedgerEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.points:,}"
 
+    @property
+    def reason_label(self) -> str:
+        """The cause in the reader's language (entries written before causes
+        were codes show their text as it was)."""
+        try:
+            return str(self.Cause(self.reason).label)
+        except ValueError:
+            return self.reason
+
 
 class Area(models.TextChoices):
     """The 8 areas of the digital self-assessment (RULES T1)."""
@@ -295,8 +352,6 @@ class _Bilingual(models.Model):
 
     @property
     def text(self) -> str:
-        from django.utils.translation import get_language
-
         if (get_language() or "").startswith("en") and self.text_en:
             return self.text_en
         return self.text_zh
@@ -324,7 +379,7 @@ class Choice(_Bilingual):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     categories = models.ManyToManyField(
-        "catalog.Category",
+        Category,
         verbose_name=_("points to categories"),
         blank=True,
         related_name="assessment_choices",
@@ -370,13 +425,14 @@ class Submission(models.Model):
     )
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     recommended_categories = models.ManyToManyField(
-        "catalog.Category",
+        Category,
         verbose_name=_("recommended categories"),
         blank=True,
         related_name="+",
     )
     outcome = models.CharField(_("points outcome"), max_length=20, choices=Outcome.choices)
-    outcome_message = models.TextField(_("what the member was told"), blank=True)
+    # Why the grant was refused, as codes (points.outcomes renders them).
+    outcome_reasons = models.JSONField(_("reasons given"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -385,6 +441,13 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.business} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def outcome_message(self) -> str:
+        """What the member is told, in the language of the reader."""
+        from points.outcomes import outcome_message
+
+        return outcome_message(self.outcome, [Reason.from_json(r) for r in self.outcome_reasons])
 
 
 class Answer(models.Model):

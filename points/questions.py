@@ -2,7 +2,7 @@
 
 Staff edit them in the admin afterwards; this is only what a new database
 starts with (migration 0004, `assessment_questions_ensure` for the demo and
-tests). Each choice lists the category codes (catalog.categories) it points to.
+tests). Each choice lists the category codes (points.categories) it points to.
 
 (area, Chinese text, English text, [(Chinese, English, [category codes]), ...])
 """

@@ -8,13 +8,45 @@ from collections import Counter
 from django.db.models import Case, IntegerField, Q, Subquery, Sum, When
 from django.utils import timezone
 
-from points.models import Choice, LedgerEntry, Program, Question, Submission, Wallet
+from members.eligibility import evaluate
+from members.selectors import Eligibility
+from points.models import Category, Choice, LedgerEntry, Program, Question, Submission, Wallet
 
 
 def program_current(*, on: dt.date | None = None) -> Program | None:
     """The program open on `on` (today in Taipei by default), if any."""
     on = on or timezone.localdate()
     return Program.objects.filter(opens_on__lte=on, closes_on__gte=on).order_by("-year").first()
+
+
+def granted_in_earlier_program(*, business, program: Program | None) -> bool:
+    """M7 on this site's own records: the business was granted points in a
+    program of an earlier year and kept them (active or expired). A grant
+    revoked under T3 (never used: every point went back) does not count, as T3
+    lets the member apply again. The imported prior-recipient list covers grants
+    made before this site. Without a program there is no "earlier" program."""
+    if program is None:
+        return False
+    return (
+        Wallet.objects.filter(
+            business_id=business.pk, program__year__lt=program.year, granted__gt=0
+        )
+        .exclude(status=Wallet.Status.REVOKED)
+        .exists()
+    )
+
+
+def business_points_eligibility(*, business, program: Program | None) -> Eligibility:
+    """The one grant rule (RULES M1-M7) for `business` in `program`: the members'
+    part (M2, M3, the M5 review, the imported M7 list before the program's
+    cut-off) and this site's grants in earlier programs (M7). Codes:
+    not_eligible, prior_recipient, pending_review. An ineligible member may
+    still buy at full self-pay."""
+    return evaluate(
+        business=business,
+        prior_grant_cutoff=program.prior_grant_cutoff if program is not None else None,
+        granted_earlier=granted_in_earlier_program(business=business, program=program),
+    )
 
 
 def wallet_for(*, business, program: Program | None) -> Wallet | None:
@@ -86,8 +118,6 @@ def assessment_questions():
 
 def recommend_categories(*, choices) -> list:
     """Categories the chosen answers point to, most pointed-to first (T1)."""
-    from catalog.models import Category
-
     counts = Counter(
         Choice.categories.through.objects.filter(choice__in=choices).values_list(
             "category_id", flat=True
@@ -95,21 +125,6 @@ def recommend_categories(*, choices) -> list:
     )
     by_id = Category.objects.in_bulk(list(counts))
     return sorted(by_id.values(), key=lambda c: (-counts[c.pk], c.position))
-
-
-def recommend_plans(*, categories, limit: int = 6) -> list:
-    """Listed plans for the categories, from the catalog if it offers them.
-
-    The catalog's `plan_list_recommended` may not exist yet in this tree; until
-    it does, there are no plans to recommend.
-    """
-    if not categories:
-        return []
-    try:
-        from catalog.selectors import plan_list_recommended
-    except ImportError:
-        return []
-    return list(plan_list_recommended(categories=list(categories), limit=limit))
 
 
 def submission_latest(*, business) -> Submission | None:

@@ -13,9 +13,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.cache import catalog_changed
+from members.selectors import Reason
+from members.services import business_eligibility_store
+from points.categories import CATEGORIES
 from points.models import (
     Answer,
+    Category,
     Choice,
     ExpertRequest,
     ExpertRequestEvent,
@@ -25,7 +28,23 @@ from points.models import (
     Submission,
     Wallet,
 )
+from points.outcomes import POINTS_EXPIRED
+from points.signals import program_changed
+from tcloud.core.calendar import TAIPEI, add_months, end_of_day
 from tcloud.core.errors import RuleError
+
+
+@transaction.atomic
+def category_ensure_all() -> list[Category]:
+    """Create or rename the 15 categories to match `CATEGORIES`; idempotent."""
+    result = []
+    for position, (code, name_zh, name_en) in enumerate(CATEGORIES, start=1):
+        category, _created = Category.objects.update_or_create(
+            code=code, defaults={"name_zh": name_zh, "name_en": name_en, "position": position}
+        )
+        result.append(category)
+    return result
+
 
 # Fields staff may change directly; the budget goes through its own rule.
 _PROGRAM_FIELDS = {
@@ -68,7 +87,8 @@ def program_create(
     program.full_clean()
     program.save()
     program.categories.set(categories)
-    catalog_changed()  # the subsidy zone and the points a grant gives show in the catalog
+    # The zone and the points a grant gives show in the catalog (it listens).
+    program_changed.send(sender=Program, program=program)
     return program
 
 
@@ -117,7 +137,7 @@ def program_update(
     locked.save()
     if categories is not None:
         locked.categories.set(categories)
-    catalog_changed()
+    program_changed.send(sender=Program, program=locked)
     return locked
 
 
@@ -136,7 +156,6 @@ def wallet_deadlines(
 ) -> tuple[dt.datetime, dt.datetime]:
     """(activation deadline, expiry) of a grant: the end of the day one and three
     calendar months (the program's figures) after the grant date, Taipei (T3, T4)."""
-    from tcloud.core.calendar import TAIPEI, add_months, end_of_day
 
     day = granted_at.astimezone(TAIPEI).date()
     return (
@@ -305,9 +324,7 @@ def wallet_hold(
         return first
     if wallet.status != Wallet.Status.ACTIVE:
         raise RuleError(_("These points can no longer be used."), code="invalid_state")
-    if now > wallet.expires_at or (
-        wallet.first_used_at is None and now > wallet.activation_deadline
-    ):
+    if not wallet.usable_at(now):
         raise RuleError(_("The deadline to use these points has passed."), code="deadline_passed")
     if points > wallet.available:
         raise RuleError(
@@ -521,7 +538,7 @@ def wallet_revoke(
         key=key,
         now=now,
         actor=actor,
-        reason=reason or "T3 activation deadline",
+        reason=reason or LedgerEntry.Cause.ACTIVATION,
     )
 
 
@@ -548,8 +565,21 @@ def wallet_expire(
         key=key,
         now=now,
         actor=actor,
-        reason=reason or "T4 validity deadline",
+        reason=reason or LedgerEntry.Cause.VALIDITY,
     )
+
+
+@transaction.atomic
+def business_eligibility_refresh(*, business, program: Program | None = None):
+    """Judge `business` by the full grant rule for `program` (the open one by
+    default) and store the judgement on it for the member and staff to see
+    (M1-M7). Called when what the rules read changes (members.signals)."""
+    from points.selectors import business_points_eligibility, program_current
+
+    program = program if program is not None else program_current()
+    eligibility = business_points_eligibility(business=business, program=program)
+    business_eligibility_store(business=business, eligibility=eligibility)
+    return eligibility
 
 
 # ---------------------------------------------------------------------------
@@ -561,17 +591,18 @@ def wallet_expire(
 class AssessmentResult:
     submission: Submission
     categories: list
-    plans: list
     wallet: Wallet | None
     outcome: str
-    message: str
+
+    @property
+    def message(self) -> str:
+        return self.submission.outcome_message
 
 
 @transaction.atomic
 def assessment_questions_ensure() -> list[Question]:
     """Create the starting questions (points.questions) when there are none;
     staff edit them in the admin afterwards. Idempotent."""
-    from catalog.models import Category
     from points.questions import QUESTIONS
 
     if not Question.objects.exists():
@@ -618,25 +649,11 @@ def _parse_answers(answers) -> list[Choice]:
     return [choices[cid] for cid in picked.values()]
 
 
-_OUTCOME_MESSAGES = {
-    Submission.Outcome.GRANTED: lambda: _(
-        "You have been granted points. You can start buying plans in the subsidy zone."
-    ),
-    Submission.Outcome.ALREADY_GRANTED: lambda: _(
-        "Your business already holds this program's points; this assessment does not add more."
-    ),
-    Submission.Outcome.NO_PROGRAM: lambda: _(
-        "No subsidy program is open today, so no points can be granted. "
-        "You can still buy any plan at full self-pay."
-    ),
-}
-
-
 @transaction.atomic
 def assessment_complete(
     *, user, answers, now: dt.datetime | None = None, idempotency_key: str | None = None
 ) -> AssessmentResult:
-    """Keep the member's answers, recommend categories and plans, and grant the
+    """Keep the member's answers, recommend categories, and grant the
     program's points when the rules allow (T1, P2).
 
     The grant needs an open program, an eligible business (the members app's
@@ -646,8 +663,7 @@ def assessment_complete(
     member can still buy at full self-pay. The "you can start buying" email
     goes out after commit.
     """
-    from members.selectors import business_points_eligibility
-    from points.selectors import program_current, recommend_categories, recommend_plans
+    from points.selectors import business_points_eligibility, program_current, recommend_categories
 
     now = now or timezone.now()
     business = user.business
@@ -668,21 +684,15 @@ def assessment_complete(
     categories = recommend_categories(choices=chosen)
     submission.recommended_categories.set(categories)
 
-    wallet = None
-    outcome, message = Submission.Outcome.NO_PROGRAM, ""
+    wallet, reasons = None, []
+    outcome = Submission.Outcome.NO_PROGRAM
     if program is not None:
         eligibility = business_points_eligibility(business=business, program=program)
         existing = Wallet.objects.filter(business=business, program=program).first()
         if existing is not None and existing.status == Wallet.Status.ACTIVE:
             outcome, wallet = Submission.Outcome.ALREADY_GRANTED, existing
         elif not eligibility.eligible:
-            outcome = eligibility.code or Submission.Outcome.NOT_ELIGIBLE
-            if outcome not in Submission.Outcome.values:
-                outcome = Submission.Outcome.NOT_ELIGIBLE
-            message = " ".join(eligibility.reasons) or _(
-                "Your business is not eligible for points. You can still buy any plan at "
-                "full self-pay."
-            )
+            outcome, reasons = eligibility.code, eligibility.reasons
         else:
             try:
                 entry = wallet_grant(
@@ -690,25 +700,26 @@ def assessment_complete(
                     program=program,
                     actor=user,
                     now=now,
-                    reason="T1 self-assessment",
+                    reason=LedgerEntry.Cause.ASSESSMENT,
                     idempotency_key=idempotency_key,
                 )
             except RuleError as refused:
-                outcome, message = refused.code, refused.message
+                outcome = refused.code
                 wallet = Wallet.objects.filter(business=business, program=program).first()
+                if wallet is not None and wallet.status == Wallet.Status.EXPIRED:
+                    reasons = [Reason(POINTS_EXPIRED)]
             else:
                 outcome, wallet = Submission.Outcome.GRANTED, entry.wallet
                 wallet_id = wallet.pk
                 transaction.on_commit(lambda: _send_grant_email(wallet_id))
     if outcome not in Submission.Outcome.values:
         outcome = Submission.Outcome.NOT_ELIGIBLE
-    message = message or _OUTCOME_MESSAGES[outcome]()
-    submission.outcome, submission.outcome_message = outcome, message
-    submission.save(update_fields=["outcome", "outcome_message"])
-    plans = recommend_plans(categories=categories)
+    submission.outcome = outcome
+    submission.outcome_reasons = [r.as_json() for r in reasons]
+    submission.save(update_fields=["outcome", "outcome_reasons"])
     if wallet is not None and wallet.status == Wallet.Status.NONE:
         wallet = None
-    return AssessmentResult(submission, categories, plans, wallet, outcome, message)
+    return AssessmentResult(submission, categories, wallet, outcome)
 
 
 def _send_grant_email(wallet_id: int) -> None:

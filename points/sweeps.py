@@ -26,6 +26,7 @@ import datetime as dt
 from django.db import connection, transaction
 
 from points.models import LedgerEntry, Wallet
+from tcloud.core.errors import RuleError
 
 BATCH = 5_000
 
@@ -94,7 +95,6 @@ def _sweep_pg(
 
 
 def _sweep_each(queryset, service, *, now: dt.datetime) -> int:
-    from tcloud.core.errors import RuleError
 
     changed = 0
     for pk in queryset.values_list("pk", flat=True).iterator():
@@ -116,7 +116,7 @@ def revoke_unused(*, now: dt.datetime, batch: int = BATCH) -> int:
             status=Wallet.Status.REVOKED,
             deadline="activation_deadline",
             extra="AND first_used_at IS NULL",
-            reason="T3 activation deadline",
+            reason=LedgerEntry.Cause.ACTIVATION,
             batch=batch,
         )
     from points.services import wallet_revoke
@@ -137,7 +137,7 @@ def expire_due(*, now: dt.datetime, batch: int = BATCH) -> int:
             status=Wallet.Status.EXPIRED,
             deadline="expires_at",
             extra="",
-            reason="T4 validity deadline",
+            reason=LedgerEntry.Cause.VALIDITY,
             batch=batch,
         )
     from points.services import wallet_expire

@@ -7,6 +7,5 @@ from points import views
 urlpatterns = [
     path("points/", views.my_points, name="points_mine"),
     path("points/assessment/", views.assessment, name="points_assessment"),
-    path("points/assessment/result/", views.assessment_result, name="points_assessment_result"),
     path("points/expert/", views.expert, name="points_expert"),
 ]

@@ -1,4 +1,7 @@
-"""Member pages of the points app: self-assessment, results, my points, experts."""
+"""Member pages of the points app: the self-assessment, my points, experts.
+
+The assessment's result page also shows catalog plans, so it lives in the
+site layer (tcloud.site.views), which sees both apps."""
 
 from __future__ import annotations
 
@@ -14,7 +17,6 @@ from points.selectors import (
     assessment_questions,
     expert_requests_for,
     program_current,
-    recommend_plans,
     submission_latest,
     wallet_current,
     wallet_entries,
@@ -43,24 +45,6 @@ def assessment(request):
         {
             "form": form,
             "program": program_current(),
-            "wallet": wallet_current(business=request.user.business),
-        },
-    )
-
-
-@role_required("member")
-def assessment_result(request):
-    submission = submission_latest(business=request.user.business)
-    if submission is None:
-        return redirect("points_assessment")
-    categories = list(submission.recommended_categories.order_by("position"))
-    return render(
-        request,
-        "points/assessment_result.html",
-        {
-            "submission": submission,
-            "categories": categories,
-            "plans": recommend_plans(categories=categories),
             "wallet": wallet_current(business=request.user.business),
         },
     )

@@ -10,11 +10,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from orders.api import IsMember, IsVendor
+from orders.api import MemberOrderMixin, OrderSerializer, ReasonSerializer, order_queryset
 from orders.models import Order
 from refunds import services
 from refunds.models import Refund
 from refunds.selectors import cancellation_quote, refunds_of_vendor
+from tcloud.core.api.idempotency import idempotent
+from tcloud.core.api.permissions import IsMember, IsVendor
 
 
 class QuoteSerializer(serializers.Serializer):
@@ -156,3 +158,19 @@ class MemberRefundDispute(_RefundDispute):
 
     def refund_for(self, request, pk) -> Refund:
         return get_object_or_404(Refund, order_id=pk, order__business_id=request.user.business_id)
+
+
+class MemberOrderCancel(MemberOrderMixin, APIView):
+    """Cancel: before payment the order is withdrawn; after payment it is
+    refunded by R1-R7 (so the endpoint lives with the refunds)."""
+
+    @extend_schema(request=ReasonSerializer, responses=OrderSerializer)
+    @idempotent
+    def post(self, request, pk):
+        order = self.get_order(request, pk)
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.order_cancel(
+            order=order, actor=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(OrderSerializer(order_queryset().get(pk=order.pk)).data)

@@ -3,6 +3,7 @@ from django.urls import path
 from refunds import api
 
 urlpatterns = [
+    path("orders/<int:pk>/cancel/", api.MemberOrderCancel.as_view(), name="order-cancel"),
     path("orders/<int:pk>/refund-quote/", api.RefundQuote.as_view(), name="order-refund-quote"),
     path("vendor/refunds/", api.VendorRefunds.as_view(), name="vendor-refunds"),
     path(

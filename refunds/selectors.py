@@ -73,3 +73,8 @@ def refunds_of_vendor(*, vendor_id: int) -> QuerySet[Refund]:
         .select_related("order__business")
         .order_by(rank, "created_at", "pk")
     )
+
+
+def vendor_refunds_owed(*, vendor_id: int) -> int:
+    """How many self-pay refunds the vendor still owes (its dashboard)."""
+    return Refund.objects.filter(order__vendor_id=vendor_id, status=Refund.Status.OWED).count()

@@ -16,9 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.models import Order
-from orders.services import order_cancel_paid, order_mark_refunded
+from orders.services import TRANSITIONS as TRANSITIONS_OF_ORDERS
+from orders.services import order_cancel_paid, order_lock, order_mark_refunded, order_withdraw
+from points.services import wallet_return
 from refunds.models import Refund, RefundEvent
 from refunds.selectors import order_refund_quote
+from tcloud.core.errors import InvalidState
 from tcloud.core.statemachine import actor_role, check_move, transition
 
 R = Refund.Status
@@ -60,7 +63,6 @@ def refund_request(
     the program), and the self-pay refund is owed by the vendor. With nothing to
     pay back, the refund is settled and the order refunded at once.
     """
-    from points.services import wallet_return
 
     now = now or timezone.now()
     order = order_cancel_paid(order=order, actor=actor, reason=reason, now=now)
@@ -100,6 +102,27 @@ def refund_request(
         order_mark_refunded(order=order, actor=None, now=now, note=_("Nothing to pay back."))
     _notify(refund, "requested")
     return refund
+
+
+@transaction.atomic
+def order_cancel(
+    *, order: Order | int, actor, reason: str = "", now: dt.datetime | None = None
+) -> Order:
+    """The member cancels: before payment the order is withdrawn and its points
+    released (no reason needed); after payment, with a reason, it is cancelled
+    and refunded by R1-R7 (`refund_request`). Anything else is `invalid_state`."""
+    locked = order_lock(order)
+    if locked.status in TRANSITIONS_OF_ORDERS["withdraw"].sources:
+        return order_withdraw(order=locked, actor=actor, reason=reason, now=now)
+    if locked.status in TRANSITIONS_OF_ORDERS["cancel_paid"].sources:
+        # A paid order's refund is owed by the vendor: it should know why.
+        if not reason.strip():
+            raise ValidationError({"reason": [_("Say why you are cancelling.")]})
+        return refund_request(order=locked, actor=actor, reason=reason, now=now).order
+    raise InvalidState(
+        _("An order that is “%(status)s” cannot be cancelled.")
+        % {"status": locked.get_status_display()}
+    )
 
 
 def _move(refund: Refund | int, action: str, *, actor, now, note="") -> Refund:

@@ -14,5 +14,7 @@ urlpatterns = [
         views.vendor_refund_dispute,
         name="vendor_refund_dispute",
     ),
+    path("orders/<int:pk>/cancel/", views.order_cancel, name="order_cancel"),
+    path("orders/<int:pk>/refund-quote/", views.order_refund_quote, name="order_refund_quote"),
     path("orders/<int:pk>/refund/dispute/", views.member_refund_dispute, name="refund_dispute"),
 ]

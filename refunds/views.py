@@ -1,13 +1,24 @@
+"""Refund pages: the member's cancel and quote (an order's refund), the vendor's
+refund queue, disputes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.roles import role_required
+from orders.views import error_text, member_order
 from refunds import services
 from refunds.models import Refund
-from refunds.selectors import refunds_of_vendor
+from refunds.selectors import cancellation_quote, refunds_of_vendor
 from tcloud.core.errors import RuleError
 
 
@@ -60,3 +71,35 @@ def member_refund_dispute(request, pk):
     refund = get_object_or_404(Refund, order_id=pk, order__business_id=request.user.business_id)
     _dispute(request, refund)
     return redirect("order_detail", pk=pk)
+
+
+@role_required("member")
+@require_POST
+def order_cancel(request, pk):
+    order = member_order(request, pk)
+    try:
+        services.order_cancel(
+            order=order, actor=request.user, reason=request.POST.get("reason", "").strip()
+        )
+    except (RuleError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("The order is cancelled."))
+    return redirect("order_detail", pk=pk)
+
+
+@role_required("member")
+def order_refund_quote(request, pk):
+    """htmx: the refund quote for a date the member picks (changes nothing)."""
+    order = member_order(request, pk)
+    try:
+        on = dt.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        on = timezone.localdate()
+    try:
+        quote = cancellation_quote(order=order, on=on)
+    except RuleError as exc:
+        return HttpResponse(
+            format_html('<div class="alert alert-warning py-2" role="status">{}</div>', exc.message)
+        )
+    return render(request, "refunds/_quote.html", {"order": order, "quote": quote})

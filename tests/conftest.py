@@ -59,7 +59,7 @@ def staff_user(db):
 @pytest.fixture
 def categories(db):
     # A migration creates them, but transactional tests flush tables: ensure.
-    from catalog.services import category_ensure_all
+    from points.services import category_ensure_all
 
     return category_ensure_all()
 

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from catalog.categories import CATEGORIES
+from points.categories import CATEGORIES
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

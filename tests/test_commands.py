@@ -2,9 +2,9 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
-from catalog.models import Category, Vendor
+from catalog.models import Vendor
 from members.models import Business, User
-from points.models import Program
+from points.models import Category, Program
 from tcloud.core.models import CalendarDay
 from tcloud.site import sweeps as site_sweeps
 from tcloud.site.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD

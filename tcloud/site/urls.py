@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from catalog import views as catalog_views
 from tcloud.site import overview, views
 
 handler403 = "tcloud.site.views.permission_denied"
@@ -13,7 +12,9 @@ handler500 = "tcloud.site.views.server_error"
 urlpatterns = [
     path("", views.landing, name="home"),
     path("me/", views.member_home, name="member_home"),
-    path("vendor/", catalog_views.vendor_home, name="vendor_home"),
+    path("vendor/", views.vendor_home, name="vendor_home"),
+    path("orders/<int:pk>/", views.member_order_detail, name="order_detail"),
+    path("points/assessment/result/", views.assessment_result, name="points_assessment_result"),
     path("", include("members.urls")),
     path("", include("points.urls")),
     path("", include("catalog.urls")),

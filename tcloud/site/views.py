@@ -1,16 +1,27 @@
+"""Pages of the site layer: the landing page, and pages that show more than one
+app's things (so no single app could serve them), the admin sign-in and the
+error pages."""
+
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from catalog.models import Category
+from catalog.selectors import plan_list_recommended, vendor_plan_counts
 from members.roles import role_required
-from points.selectors import program_current
+from members.selectors import business_stored_reasons
+from orders.models import Order
+from orders.selectors import order_split, vendor_order_counts
+from orders.views import member_order
+from points.models import Category
+from points.selectors import program_current, submission_latest, wallet_current
+from refunds.selectors import order_refund_quote, vendor_refunds_owed
 
 
 @require_GET
@@ -27,17 +38,63 @@ def landing(request):
 
 @role_required("member")
 def member_home(request):
+    """My account: the business and its stored eligibility, in the reader's language."""
     business = request.user.business
-    reasons = business.eligibility_reasons if business else []
-    if business is not None and business.eligible is False:
-        # The stored reasons are in the language of the moment they were judged;
-        # the same judgement, made again now, speaks the reader's language.
-        from members.eligibility import evaluate
-
-        again = evaluate(business=business, program=program_current())
-        if (again.code or "") == business.eligibility_code:
-            reasons = [str(r) for r in again.reasons]
+    reasons = business_stored_reasons(business=business) if business else []
     return render(request, "members/home.html", {"business": business, "reasons": reasons})
+
+
+@role_required("vendor")
+def vendor_home(request):
+    """The vendor's dashboard: its review status, plans by status, and what waits
+    for it in orders and refunds (catalog, orders and refunds together)."""
+    vendor = request.user.vendor
+    work = vendor_order_counts(vendor=vendor)
+    work["refunds_owed"] = vendor_refunds_owed(vendor_id=vendor.pk)
+    return render(
+        request,
+        "catalog/vendor_home.html",
+        {
+            "vendor": vendor,
+            **vendor_plan_counts(vendor=vendor),
+            "is_vendor_admin": vendor.admin_user_id == request.user.pk,
+            "work": work,
+        },
+    )
+
+
+@role_required("member")
+def assessment_result(request):
+    """The self-assessment's result (points) with the plans it recommends (catalog)."""
+    submission = submission_latest(business=request.user.business)
+    if submission is None:
+        return redirect("points_assessment")
+    categories = list(submission.recommended_categories.order_by("position"))
+    return render(
+        request,
+        "points/assessment_result.html",
+        {
+            "submission": submission,
+            "categories": categories,
+            "plans": plan_list_recommended(categories=categories),
+            "wallet": wallet_current(business=request.user.business),
+        },
+    )
+
+
+@role_required("member")
+def member_order_detail(request, pk):
+    """The member's order page: the order (orders) and, once paid, what
+    cancelling would give back or what its refund is (refunds)."""
+    order = member_order(request, pk)
+    context = {"order": order, "events": order.events.select_related("actor")}
+    if order.status == Order.Status.DRAFT:
+        context["split"] = order_split(business=order.business, plan=order.plan)
+    if order.status in (Order.Status.CONFIRMED, Order.Status.IN_SERVICE):
+        context["quote"] = order_refund_quote(order=order, on=timezone.localdate())
+    refund = getattr(order, "refund", None) if order.status in ("cancelled", "refunded") else None
+    context["refund"] = refund
+    return render(request, "orders/order_detail.html", context)
 
 
 def admin_login(request):

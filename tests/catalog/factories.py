@@ -6,7 +6,8 @@ from __future__ import annotations
 import factory
 from django.utils import timezone
 
-from catalog.models import Category, Plan
+from catalog.models import Plan
+from points.models import Category
 from tests.factories import VendorFactory
 
 

@@ -8,7 +8,8 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from catalog.models import Category, Plan
+from catalog.models import Plan
+from points.models import Category
 from tests import factories
 from tests.catalog.factories import PlanFactory
 

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from catalog.models import Category, Plan, Vendor
+from catalog.models import Plan, Vendor
+from points.models import Category
 from tests import factories
 from tests.catalog.factories import PlanFactory
 

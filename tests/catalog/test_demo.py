@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from catalog import selectors
-from catalog.models import Category, Plan, PlanEvent, Vendor
+from catalog.models import Plan, PlanEvent, Vendor
+from points.models import Category
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from catalog.models import Category, Plan
+from catalog.models import Plan
 from catalog.services import plan_bulk_create_listed
+from points.models import Category
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from catalog import selectors, services
-from catalog.models import Category, Plan, PlanEvent, PlanRevision, Vendor
+from catalog.models import Plan, PlanEvent, PlanRevision, Vendor
+from points.models import Category
 from tcloud.core.errors import InvalidState, RuleError
 from tests import factories
 

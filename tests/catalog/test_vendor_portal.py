@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from catalog.models import Category, Plan, PlanEvent, PlanRevision
+from catalog.models import Plan, PlanEvent, PlanRevision
+from points.models import Category
 from tests.catalog.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,7 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from catalog.services import category_ensure_all
-from points.services import wallet_grant
+from points.services import category_ensure_all, wallet_grant
 from tests.catalog.factories import PlanFactory
 from tests.factories import MemberFactory, ProgramFactory, VendorUserFactory
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from orders import services, sweeps
 from orders.models import Order, OrderEvent
+from refunds import services as refund_services
 from tcloud.core.calendar import end_of_day
 from tcloud.core.errors import InvalidState, RuleError
 from tests.catalog.factories import PlanFactory
@@ -33,7 +34,7 @@ def test_O2_points_are_floor_of_half_and_capped_by_what_is_available(member_a, w
 
 
 def test_O1_plans_outside_the_subsidy_zone_are_full_self_pay(member_a, program):
-    from catalog.models import Category
+    from points.models import Category
 
     outside = Category.objects.get(code="energy")
     program.categories.remove(outside)
@@ -231,7 +232,7 @@ def test_illegal_transitions_are_refused_and_change_nothing(member_a, plan, vend
 
 def test_member_withdraws_before_paying_and_points_come_back(member_a, wallet_a, plan, vendor_a):
     order = accepted(member_a, plan, vendor_a)
-    order = services.order_cancel(order=order, actor=member_a, reason="changed my mind")
+    order = refund_services.order_cancel(order=order, actor=member_a, reason="changed my mind")
     assert order.status == Order.Status.CANCELLED
     assert figures(wallet_a) == (30_000, 0, 0, 0)
 

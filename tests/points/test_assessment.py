@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from rest_framework.test import APIClient
 
-from members.selectors import Eligibility
+from members.selectors import Eligibility, Reason
 from points.models import Answer, LedgerEntry, Program, Question, Submission, Wallet
 from points.services import assessment_complete, wallet_notify_granted
 from tests.factories import MemberFactory, VendorUserFactory
@@ -41,8 +41,10 @@ def ineligible(
     monkeypatch, code="not_eligible", reason="Branches of foreign companies are excluded (M3)."
 ):
     monkeypatch.setattr(
-        "members.selectors.business_points_eligibility",
-        lambda *, business, program: Eligibility(eligible=False, code=code, reasons=[reason]),
+        "points.selectors.business_points_eligibility",
+        lambda *, business, program: Eligibility(
+            eligible=False, code=code, reasons=[Reason("legacy", {"text": reason})]
+        ),
     )
 
 
@@ -228,7 +230,7 @@ def test_T1_api_post_assessment_outcome_already_granted_and_not_eligible(api, me
 def test_T1_api_post_assessment_outcome_message_follows_accept_language(api):
     from django.utils import translation
 
-    from points.services import _OUTCOME_MESSAGES
+    from points.outcomes import outcome_message
 
     data = api.post(
         "/api/v1/assessment/",
@@ -237,8 +239,11 @@ def test_T1_api_post_assessment_outcome_message_follows_accept_language(api):
         HTTP_ACCEPT_LANGUAGE="zh-Hant",
     ).json()
     with translation.override("zh-hant"):
-        expected = _OUTCOME_MESSAGES["granted"]()
+        expected = outcome_message("granted", [])
     assert data["outcome"]["message"] == expected
+    # Stored as a code, the same submission reads in English for an English reader.
+    with translation.override("en"):
+        assert Submission.objects.get().outcome_message.startswith("You have been granted")
 
 
 # --- M7: a grant in an earlier program on this site ---------------------------
@@ -265,7 +270,7 @@ def program_112(categories):
 def test_M7_granted_in_program_111_gets_no_points_in_112(
     member, program, program_112, time_machine, status
 ):
-    from members.eligibility import evaluate
+    from points.selectors import business_points_eligibility as evaluate
     from tests.points.factories import at
 
     granted = assessment_complete(user=member, answers=first_answers())
@@ -275,7 +280,7 @@ def test_M7_granted_in_program_111_gets_no_points_in_112(
 
     eligibility = evaluate(business=member.business, program=program_112)
     assert (eligibility.eligible, eligibility.code) == (False, "prior_recipient")
-    assert eligibility.reasons == [
+    assert [str(r) for r in eligibility.reasons] == [
         "The business already got points in an earlier program, so it cannot get them "
         "again; it may still buy any plan at full self-pay (M7)."
     ]
@@ -292,7 +297,7 @@ def test_M7_T3_a_grant_revoked_unused_in_111_does_not_bar_112(
 ):
     # Decision (RULES silent): T3 gives every point back and lets the member
     # apply again, so an unused, revoked grant is not "got points" for M7.
-    from members.eligibility import evaluate
+    from points.selectors import business_points_eligibility as evaluate
     from tests.points.factories import at
 
     granted = assessment_complete(user=member, answers=first_answers())
@@ -302,7 +307,7 @@ def test_M7_T3_a_grant_revoked_unused_in_111_does_not_bar_112(
 
 
 def test_M7_only_earlier_programs_and_real_grants_count(member, program, program_112, time_machine):
-    from members.eligibility import evaluate
+    from points.selectors import business_points_eligibility as evaluate
     from tests.points.factories import at
 
     # A wallet row with nothing granted (a refused grant leaves none, but an

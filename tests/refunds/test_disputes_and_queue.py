@@ -140,7 +140,7 @@ def test_R_a_paid_order_is_cancelled_only_with_a_reason(member_a, wallet_a, plan
     assert not Refund.objects.exists()
     # Before payment no reason is needed: nothing is owed by anyone.
     unpaid = order_services.order_create(user=member_a, plan=plan)
-    assert order_services.order_cancel(order=unpaid, actor=member_a).status == "cancelled"
+    assert services.order_cancel(order=unpaid, actor=member_a).status == "cancelled"
 
 
 def test_R4_the_email_of_a_refund_with_nothing_owed_does_not_ask_the_vendor_to_pay(

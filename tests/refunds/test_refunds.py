@@ -6,7 +6,6 @@ import pytest
 from django.core import mail
 from rest_framework.test import APIClient
 
-from orders import services as order_services
 from orders import sweeps
 from orders.models import Order
 from points.models import LedgerEntry, Program, Wallet
@@ -93,7 +92,7 @@ def test_R7_after_the_term_the_order_is_completed_and_cannot_be_refunded(
     order = in_service(member_a, plan, vendor_a, D(2022, 6, 1))
     assert sweeps.complete_ended(now=at(2022, 12, 1, 0, 5)) == 1
     with pytest.raises(InvalidState):
-        order_services.order_cancel(order=order, actor=member_a)
+        services.order_cancel(order=order, actor=member_a)
     assert not Refund.objects.exists()
 
 

@@ -7,20 +7,23 @@ features add their data here (plans, points, orders).
 from __future__ import annotations
 
 import datetime as dt
-from importlib import import_module
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.models import Category, Vendor
-from catalog.services import category_ensure_all, vendor_create
+from catalog import demo as catalog_demo
+from catalog.models import Vendor
+from catalog.services import vendor_create
+from members import demo as members_demo
 from members.models import Business, User
 from members.services import business_create, user_create
 from members.taxid import make_tax_id
-from points.models import Program
-from points.services import program_create
+from orders import demo as orders_demo
+from points import demo as points_demo
+from points.models import Category, Program
+from points.services import category_ensure_all, program_create
 
 DEMO_PASSWORD = "tcloud-demo-2026"
 DEMO_BUDGET = 300_000_000  # points: enough for 10,000 members
@@ -87,8 +90,8 @@ class Command(BaseCommand):
                 f"member{n:04d}@demo.test", "member", business=business, password_hash=password_hash
             )
         # Each app adds its own demo data, in dependency order.
-        for app in ("members", "catalog", "points", "orders"):
-            import_module(f"{app}.demo").seed(command=self, members=members, plans=plans)
+        for demo in (members_demo, catalog_demo, points_demo, orders_demo):
+            demo.seed(command=self, members=members, plans=plans)
 
         self.stdout.write(
             self.style.SUCCESS(f"Program {program}: open {program.opens_on} to {program.closes_on}")
