@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog import services
 from catalog.forms import ReviewForm
+from catalog.machines import PLAN, VENDOR
 from catalog.models import (
     Plan,
     PlanEvent,
@@ -26,6 +27,7 @@ from catalog.models import (
     VendorEvent,
     VendorInvitation,
 )
+from tcloud.core.admin import EventInline
 from tcloud.core.errors import RuleError
 
 
@@ -101,15 +103,8 @@ class ReviewMixin:
         return TemplateResponse(request, "catalog/admin_review.html", context)
 
 
-class VendorEventInline(admin.TabularInline):
+class VendorEventInline(EventInline):
     model = VendorEvent
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "kind", "actor", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Vendor)
@@ -171,11 +166,7 @@ class VendorAdmin(ReviewMixin, admin.ModelAdmin):
         return False
 
     def decisions_for(self, obj):
-        actions = [
-            a
-            for a, (allowed, _to, _k) in services.VENDOR_TRANSITIONS.items()
-            if obj.status in allowed
-        ]
+        actions = VENDOR.allowed_actions(obj, None, role="staff")
         labels = {"approve": gettext("Approve"), "reject": gettext("Reject")}
         return [(a, labels[a]) for a in actions]
 
@@ -205,15 +196,8 @@ class VendorAdmin(ReviewMixin, admin.ModelAdmin):
         return {"details": [(obj._meta.get_field(f).verbose_name, getattr(obj, f)) for f in fields]}
 
 
-class PlanEventInline(admin.TabularInline):
+class PlanEventInline(EventInline):
     model = PlanEvent
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "action", "from_status", "to_status", "actor", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 PLAN_DECISION_LABELS = {
@@ -288,9 +272,7 @@ class PlanAdmin(ReviewMixin, admin.ModelAdmin):
 
     def decisions_for(self, obj):
         actions = [
-            a
-            for a, (allowed, _to, who) in services.PLAN_TRANSITIONS.items()
-            if who == "staff" and obj.status in allowed
+            a for a in PLAN.allowed_actions(obj, None, role="staff") if a in PLAN_DECISION_LABELS
         ]
         return [(a, PLAN_DECISION_LABELS[a]) for a in actions]
 

@@ -9,6 +9,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog and vendors")
 
     def ready(self) -> None:
+        from catalog import machines  # noqa: F401 - registers the state machines
         from catalog.cache import catalog_changed
 
         # A program's zone categories and points per member show on catalog

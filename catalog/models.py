@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tcloud.core.models import Event
+
 
 class Vendor(models.Model):
     """An information-service company (資訊服務業者) that lists plans.
@@ -80,31 +82,23 @@ class Vendor(models.Model):
         return self.status == self.Status.APPROVED
 
 
-class VendorEvent(models.Model):
+class VendorEvent(Event):
     """One step of a vendor's life (applied, approved, invited, ...): who, when, what."""
 
-    class Kind(models.TextChoices):
-        APPLIED = "applied", _("Applied to join")
-        APPROVED = "approved", _("Approved by staff")
-        REJECTED = "rejected", _("Rejected by staff")
-        INVITED = "invited", _("Colleague invited")
-        JOINED = "joined", _("Colleague joined")
+    ACTION_LABELS = {
+        "apply": _("Applied to join"),
+        "create": _("Registered by staff"),
+        "approve": _("Approved by staff"),
+        "reject": _("Rejected by staff"),
+        "invite": _("Colleague invited"),
+        "join": _("Colleague joined"),
+    }
 
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(Event.Meta):
         verbose_name = _("vendor event")
         verbose_name_plural = _("vendor events")
-
-    def __str__(self) -> str:
-        return f"{self.vendor_id}: {self.kind}"
 
 
 class VendorInvitation(models.Model):
@@ -288,8 +282,8 @@ class PlanRevision(models.Model):
         return f"{self.plan} ({self.get_status_display()})"
 
 
-class PlanEvent(models.Model):
-    """One transition of a plan (or of its pending revision): who, when, what."""
+class PlanEvent(Event):
+    """One step of a plan or of a change to it (a revision): who, when, what."""
 
     ACTION_LABELS = {
         "create": _("Created"),
@@ -307,26 +301,10 @@ class PlanEvent(models.Model):
     }
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=30)
-    from_status = models.CharField(_("from"), max_length=20)
-    to_status = models.CharField(_("to"), max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    note = models.TextField(_("note"), blank=True)
     revision = models.ForeignKey(
         PlanRevision, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
     )
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(Event.Meta):
         verbose_name = _("plan event")
         verbose_name_plural = _("plan events")
-
-    def __str__(self) -> str:
-        return f"{self.plan_id}: {self.action}"
-
-    @property
-    def action_label(self) -> str:
-        return str(self.ACTION_LABELS.get(self.action, self.action))

@@ -20,12 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.cache import catalog_changed
+from catalog.machines import PLAN, PLAN_REVISION, VENDOR
 from catalog.models import (
     Plan,
     PlanEvent,
     PlanRevision,
     Vendor,
-    VendorEvent,
     VendorInvitation,
 )
 from members.models import User
@@ -33,6 +33,7 @@ from members.services import user_create
 from members.taxid import tax_id_problem
 from points.models import Category
 from tcloud.core.errors import InvalidState, RuleError
+from tcloud.core.locks import lock_row
 
 INVITATION_DAYS = 14
 # Fields a vendor edits; a listed plan's changes to any of them wait for review.
@@ -56,11 +57,7 @@ def vendor_create(*, tax_id: str, name: str, approved: bool = False, **fields) -
     )
     vendor.full_clean(exclude=["admin_user"])
     vendor.save()
-    VendorEvent.objects.create(
-        vendor=vendor,
-        kind=VendorEvent.Kind.APPROVED if approved else VendorEvent.Kind.APPLIED,
-        note="created by staff" if approved else "",
-    )
+    VENDOR.record(vendor, "create", actor=None, role="staff")
     catalog_changed()
     return vendor
 
@@ -130,7 +127,7 @@ def vendor_apply(
     )
     vendor.admin_user = user
     vendor.save(update_fields=["admin_user"])
-    VendorEvent.objects.create(vendor=vendor, kind=VendorEvent.Kind.APPLIED, actor=user)
+    VENDOR.record(vendor, "apply", actor=user)
     return vendor
 
 
@@ -146,40 +143,11 @@ def vendor_set_admin(*, vendor: Vendor, user: User) -> Vendor:
     return vendor
 
 
-# One transition table for vendors: action -> (allowed from, to, event kind).
-VENDOR_TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
-    "approve": (
-        frozenset({Vendor.Status.PENDING, Vendor.Status.REJECTED}),
-        Vendor.Status.APPROVED,
-        VendorEvent.Kind.APPROVED,
-    ),
-    "reject": (
-        frozenset({Vendor.Status.PENDING}),
-        Vendor.Status.REJECTED,
-        VendorEvent.Kind.REJECTED,
-    ),
-}
-
-
-def _require_staff(actor: User) -> None:
-    if not (actor and actor.is_program_staff):
-        raise PermissionDenied("Only program staff review vendors and plans.")
-
-
-def _vendor_transition(*, vendor: Vendor, action: str, actor: User, note: str) -> Vendor:
-    _require_staff(actor)
-    allowed, to_status, kind = VENDOR_TRANSITIONS[action]
-    vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
-    if vendor.status not in allowed:
-        raise InvalidState(
-            _("This vendor is %(status)s; it cannot be %(action)s now.")
-            % {"status": vendor.get_status_display(), "action": action}
-        )
-    vendor.status = to_status
-    vendor.review_note = note
-    vendor.reviewed_at = timezone.now()
-    vendor.save(update_fields=["status", "review_note", "reviewed_at"])
-    VendorEvent.objects.create(vendor=vendor, kind=kind, actor=actor, note=note)
+def _vendor_review(*, vendor: Vendor, action: str, actor: User, note: str) -> Vendor:
+    vendor = lock_row(Vendor.objects.all(), vendor)
+    VENDOR.apply(
+        vendor, action, actor=actor, note=note, review_note=note, reviewed_at=timezone.now()
+    )
     catalog_changed()
     _notify_vendor(
         vendor,
@@ -193,7 +161,7 @@ def _vendor_transition(*, vendor: Vendor, action: str, actor: User, note: str) -
 @transaction.atomic
 def vendor_approve(*, vendor: Vendor, actor: User, note: str = "") -> Vendor:
     """Staff approve a vendor's application; its listed plans can now appear."""
-    return _vendor_transition(vendor=vendor, action="approve", actor=actor, note=note)
+    return _vendor_review(vendor=vendor, action="approve", actor=actor, note=note)
 
 
 @transaction.atomic
@@ -201,7 +169,7 @@ def vendor_reject(*, vendor: Vendor, actor: User, note: str) -> Vendor:
     """Staff reject a vendor's application; the note tells the vendor why."""
     if not note.strip():
         raise ValidationError({"note": [_("Tell the vendor why.")]})
-    return _vendor_transition(vendor=vendor, action="reject", actor=actor, note=note)
+    return _vendor_review(vendor=vendor, action="reject", actor=actor, note=note)
 
 
 def _notify_vendor(vendor: Vendor, *, subject: str, body: str) -> None:
@@ -240,9 +208,7 @@ def vendor_invite(
         invited_by=actor,
         expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
     )
-    VendorEvent.objects.create(
-        vendor=vendor, kind=VendorEvent.Kind.INVITED, actor=actor, note=email
-    )
+    VENDOR.apply(vendor, "invite", actor=actor, note=email)
     link = base_url + reverse("vendor_invitation", args=[invitation.token])
     subject = _("tcloud: %(vendor)s invites you to its vendor portal") % {"vendor": vendor.name}
     body = _(
@@ -282,9 +248,7 @@ def vendor_invitation_accept(*, token: str, password: str, name: str = "") -> Us
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user"])
-    VendorEvent.objects.create(
-        vendor=invitation.vendor, kind=VendorEvent.Kind.JOINED, actor=user, note=user.email
-    )
+    VENDOR.apply(invitation.vendor, "join", actor=user, note=user.email)
     return user
 
 
@@ -299,9 +263,12 @@ def plan_search_text(*, name: str, summary: str, vendor: Vendor, category: Categ
 
 
 def _require_vendor_of(actor: User, vendor_id: int) -> None:
-    # Views already scope to the user's vendor (404); this guards other callers.
-    if not actor or actor.role != User.Role.VENDOR or actor.vendor_id != vendor_id:
-        raise PermissionDenied("Only the plan's vendor may change it.")
+    # Views already scope to the user's vendor (404); this guards other callers,
+    # with the kernel's answers (tcloud.core.statemachine).
+    if not actor or actor.role != User.Role.VENDOR:
+        raise InvalidState(_("Your role cannot make this change."))
+    if actor.vendor_id != vendor_id:
+        raise InvalidState(_("This belongs to another vendor."), code="not_yours")
 
 
 def _clean_plan_values(values: dict) -> dict:
@@ -356,9 +323,7 @@ def plan_create(
     )
     plan.full_clean()
     plan.save()
-    PlanEvent.objects.create(
-        plan=plan, action="create", from_status="", to_status=plan.status, actor=actor
-    )
+    PLAN.record(plan, "create", actor=actor)
     return plan
 
 
@@ -374,111 +339,66 @@ def plan_update(*, plan: Plan, actor: User, category: Category | None = None, **
     unknown = set(changes) - set(PLAN_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({f: [_("This field cannot be changed.")] for f in sorted(unknown)})
-    plan = Plan.objects.select_for_update().select_related("vendor", "category").get(pk=plan.pk)
-    _require_vendor_of(actor, plan.vendor_id)
+    plan = _plan_lock(plan)
     changes = _clean_plan_values(dict(changes))
-    if plan.status in (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED):
-        for field, value in changes.items():
-            setattr(plan, field, value)
-        if category is not None:
-            plan.category = category
-        plan.search_text = plan_search_text(
-            name=plan.name, summary=plan.summary, vendor=plan.vendor, category=plan.category
-        )
-        plan.full_clean()
-        plan.save()
-        PlanEvent.objects.create(
-            plan=plan, action="edit", from_status=plan.status, to_status=plan.status, actor=actor
-        )
-        return plan
     if plan.status == Plan.Status.LISTED:
-        if category is not None and category.pk != plan.category_id:
-            raise ValidationError(
-                {"category": [_("A listed plan keeps its category; create a new plan instead.")]}
-            )
-        pending = (
-            plan.revisions.select_for_update().filter(status=PlanRevision.Status.PENDING).first()
+        return _plan_propose_change(plan=plan, actor=actor, category=category, changes=changes)
+    PLAN.check(plan, "edit", actor)
+    for field, value in changes.items():
+        setattr(plan, field, value)
+    if category is not None:
+        plan.category = category
+    plan.search_text = plan_search_text(
+        name=plan.name, summary=plan.summary, vendor=plan.vendor, category=plan.category
+    )
+    plan.full_clean()
+    plan.save()
+    PLAN.record(plan, "edit", actor=actor, from_status=plan.status)
+    return plan
+
+
+def _plan_propose_change(*, plan: Plan, actor: User, category, changes: dict) -> Plan:
+    """A listed plan's change waits in its one pending revision; going back to
+    what is on sale withdraws it."""
+    PLAN.check(plan, "propose_change", actor)
+    if category is not None and category.pk != plan.category_id:
+        raise ValidationError(
+            {"category": [_("A listed plan keeps its category; create a new plan instead.")]}
         )
-        base = pending or plan
-        proposed = {f: changes.get(f, getattr(base, f)) for f in PLAN_EDITABLE_FIELDS}
-        if all(proposed[f] == getattr(plan, f) for f in PLAN_EDITABLE_FIELDS):
-            if pending:  # back to what is on sale: nothing left to review
-                pending.delete()
-            return plan
-        if pending:
-            for field, value in proposed.items():
-                setattr(pending, field, value)
-            pending.created_by = actor
-            pending.full_clean()
-            pending.save()
-            revision = pending
-        else:
-            revision = PlanRevision(plan=plan, created_by=actor, **proposed)
-            revision.full_clean()
-            revision.save()
-        PlanEvent.objects.create(
-            plan=plan,
-            action="revision_submit",
-            from_status=plan.status,
-            to_status=plan.status,
-            actor=actor,
-            revision=revision,
-        )
+    pending = lock_pending_revision(plan)
+    base = pending or plan
+    proposed = {f: changes.get(f, getattr(base, f)) for f in PLAN_EDITABLE_FIELDS}
+    if all(proposed[f] == getattr(plan, f) for f in PLAN_EDITABLE_FIELDS):
+        if pending:  # back to what is on sale: nothing left to review
+            pending.delete()
         return plan
-    raise InvalidState(
-        _("A plan that is %(status)s cannot be edited.") % {"status": plan.get_status_display()}
-    )
+    revision = pending or PlanRevision(plan=plan)
+    for field, value in proposed.items():
+        setattr(revision, field, value)
+    revision.created_by = actor
+    revision.full_clean()
+    revision.save()
+    PLAN_REVISION.record(revision, "revision_submit", actor=actor, from_status="")
+    return plan
 
 
-# One transition table for plans: action -> (allowed from, to, who acts).
-PLAN_TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
-    "submit": (
-        frozenset({Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED}),
-        Plan.Status.SUBMITTED,
-        "vendor",
-    ),
-    "approve": (frozenset({Plan.Status.SUBMITTED}), Plan.Status.LISTED, "staff"),
-    "request_changes": (
-        frozenset({Plan.Status.SUBMITTED}),
-        Plan.Status.CHANGES_REQUESTED,
-        "staff",
-    ),
-    "reject": (frozenset({Plan.Status.SUBMITTED}), Plan.Status.REJECTED, "staff"),
-}
+def _plan_lock(plan: Plan | int) -> Plan:
+    return lock_row(Plan.objects.all(), plan, related=("vendor", "category"))
 
 
-def _plan_transition(*, plan: Plan, action: str, actor: User, note: str = "") -> Plan:
-    allowed, to_status, who = PLAN_TRANSITIONS[action]
-    plan = Plan.objects.select_for_update().select_related("vendor").get(pk=plan.pk)
-    if who == "staff":
-        _require_staff(actor)
-    else:
-        _require_vendor_of(actor, plan.vendor_id)
-    if plan.status not in allowed:
-        raise InvalidState(
-            _("This plan is %(status)s; that step is not possible now.")
-            % {"status": plan.get_status_display()}
-        )
-    from_status = plan.status
-    plan.status = to_status
-    fields = ["status", "updated_at"]
-    if who == "staff":
-        plan.review_note = note
-        fields.append("review_note")
-    if to_status == Plan.Status.LISTED:
-        plan.listed_at = timezone.now()
-        fields.append("listed_at")
-    plan.save(update_fields=fields)
-    PlanEvent.objects.create(
-        plan=plan,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor,
-        note=note,
-    )
+def lock_pending_revision(plan: Plan) -> PlanRevision | None:
+    """The plan's pending revision, locked (after its plan: tcloud.core.locks)."""
+    return plan.revisions.select_for_update().filter(status=PlanRevision.Status.PENDING).first()
+
+
+def _plan_review(*, plan: Plan, action: str, actor: User, note: str = "") -> Plan:
+    plan = _plan_lock(plan)
+    fields = {"review_note": note} if action != "submit" else {}
+    if action == "approve":
+        fields["listed_at"] = timezone.now()
+    PLAN.apply(plan, action, actor=actor, note=note, **fields)
     catalog_changed()
-    if who == "staff":
+    if action != "submit":
         _notify_vendor(
             plan.vendor,
             subject=_("tcloud: your plan %(plan)s was reviewed") % {"plan": plan.name},
@@ -496,13 +416,13 @@ def plan_submit(*, plan: Plan, actor: User) -> Plan:
             _("Your vendor application is still being reviewed; submit plans once it is approved."),
             code="pending_review",
         )
-    return _plan_transition(plan=plan, action="submit", actor=actor)
+    return _plan_review(plan=plan, action="submit", actor=actor)
 
 
 @transaction.atomic
 def plan_approve(*, plan: Plan, actor: User, note: str = "") -> Plan:
     """Staff list a submitted plan: it appears in the catalog (RULES P1)."""
-    return _plan_transition(plan=plan, action="approve", actor=actor, note=note)
+    return _plan_review(plan=plan, action="approve", actor=actor, note=note)
 
 
 @transaction.atomic
@@ -510,7 +430,7 @@ def plan_request_changes(*, plan: Plan, actor: User, note: str) -> Plan:
     """Staff send a submitted plan back to the vendor with a note saying what to fix."""
     if not note.strip():
         raise ValidationError({"note": [_("Tell the vendor what to change.")]})
-    return _plan_transition(plan=plan, action="request_changes", actor=actor, note=note)
+    return _plan_review(plan=plan, action="request_changes", actor=actor, note=note)
 
 
 @transaction.atomic
@@ -518,23 +438,22 @@ def plan_reject(*, plan: Plan, actor: User, note: str) -> Plan:
     """Staff refuse a submitted plan for good; the note tells the vendor why."""
     if not note.strip():
         raise ValidationError({"note": [_("Tell the vendor why.")]})
-    return _plan_transition(plan=plan, action="reject", actor=actor, note=note)
+    return _plan_review(plan=plan, action="reject", actor=actor, note=note)
 
 
 def _revision_review(*, revision: PlanRevision, actor: User, note: str, approve: bool) -> Plan:
-    _require_staff(actor)
-    revision = PlanRevision.objects.select_for_update().get(pk=revision.pk)
-    plan = (
-        Plan.objects.select_for_update()
-        .select_related("vendor", "category")
-        .get(pk=revision.plan_id)
+    # The plan first, then its revision (tcloud.core.locks).
+    plan = _plan_lock(revision.plan_id)
+    revision = lock_row(PlanRevision.objects.all(), revision)
+    revision.plan = plan
+    PLAN_REVISION.apply(
+        revision,
+        "revision_approve" if approve else "revision_reject",
+        actor=actor,
+        note=note,
+        review_note=note,
+        reviewed_at=timezone.now(),
     )
-    if revision.status != PlanRevision.Status.PENDING:
-        raise InvalidState(_("This change has already been reviewed."))
-    revision.status = PlanRevision.Status.APPROVED if approve else PlanRevision.Status.REJECTED
-    revision.review_note = note
-    revision.reviewed_at = timezone.now()
-    revision.save(update_fields=["status", "review_note", "reviewed_at"])
     if approve:
         for field in PLAN_EDITABLE_FIELDS:
             setattr(plan, field, getattr(revision, field))
@@ -543,15 +462,6 @@ def _revision_review(*, revision: PlanRevision, actor: User, note: str, approve:
         )
     plan.review_note = note
     plan.save()
-    PlanEvent.objects.create(
-        plan=plan,
-        action="revision_approve" if approve else "revision_reject",
-        from_status=plan.status,
-        to_status=plan.status,
-        actor=actor,
-        note=note,
-        revision=revision,
-    )
     catalog_changed()
     _notify_vendor(
         plan.vendor,
@@ -582,20 +492,12 @@ def plan_set_zone_exclusion(*, plan: Plan, actor: User, excluded: bool, note: st
 
     An excluded plan stays listed and may be bought at full self-pay only.
     """
-    _require_staff(actor)
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan = _plan_lock(plan)
     if plan.excluded_from_zone == excluded:
+        PLAN.check(plan, "zone_exclude", actor)  # nothing to do, but only for staff
         return plan
-    plan.excluded_from_zone = excluded
-    plan.save(update_fields=["excluded_from_zone", "updated_at"])
-    PlanEvent.objects.create(
-        plan=plan,
-        action="zone_exclude" if excluded else "zone_include",
-        from_status=plan.status,
-        to_status=plan.status,
-        actor=actor,
-        note=note,
-    )
+    action = "zone_exclude" if excluded else "zone_include"
+    PLAN.apply(plan, action, actor=actor, note=note, excluded_from_zone=excluded)
     catalog_changed()
     return plan
 
@@ -622,7 +524,9 @@ def plan_bulk_create_listed(*, rows: Iterable[dict], batch_size: int = 2000) -> 
         return len(created)
     PlanEvent.objects.bulk_create(
         [
-            PlanEvent(plan=p, action="seed", from_status="", to_status=p.status, note="demo data")
+            PlanEvent(
+                plan=p, action="seed", from_status="", to_status=p.status, actor_role="system"
+            )
             for p in created
         ],
         batch_size=batch_size,

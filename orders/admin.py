@@ -2,17 +2,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order, OrderEvent, OrderNotification
+from tcloud.core.admin import EventInline
 
 
-class OrderEventInline(admin.TabularInline):
+class OrderEventInline(EventInline):
     model = OrderEvent
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "action", "from_status", "to_status", "actor", "actor_role", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class FlaggedFilter(admin.SimpleListFilter):

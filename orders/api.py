@@ -12,19 +12,12 @@ from rest_framework.views import APIView
 
 from catalog.models import Plan
 from orders import services
-from orders.models import Order, OrderEvent
+from orders.models import Order
 from orders.reauth import reauth_start
 from orders.selectors import order_split, orders_of_business, orders_of_vendor
 from tcloud.core.api.idempotency import idempotent
 from tcloud.core.api.permissions import IsMember, IsVendor
-
-
-class EventSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = OrderEvent
-        fields = ["action", "label", "from_status", "to_status", "actor_role", "note", "created_at"]
+from tcloud.core.api.serializers import EventSerializer
 
 
 class VendorRefSerializer(serializers.Serializer):

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from tcloud.core.models import Event
+
 
 class Order(models.Model):
     """A member's order of one plan (RULES O1-O8).
@@ -133,55 +135,32 @@ class Order(models.Model):
         ]
 
 
-ACTION_LABELS = {
-    "create": _("Order started"),
-    "submit": _("Submitted by the member"),
-    "accept": _("Accepted by the vendor"),
-    "reject": _("Rejected by the vendor"),
-    "lapse": _("Lapsed: the vendor did not answer in time"),
-    "withdraw": _("Cancelled by the member before payment"),
-    "cancel_unpaid": _("Cancelled: the self-pay was not paid in time"),
-    "confirm_payment": _("Self-pay received"),
-    "invoice": _("Invoice recorded"),
-    "start_service": _("Service started"),
-    "complete": _("Service term ended"),
-    "cancel_paid": _("Cancelled by the member after payment"),
-    "refund": _("Refund settled"),
-    "flag_invoice_late": _("Invoice late: flagged for staff"),
-    "flag_delivery_late": _("Service start late: flagged for staff"),
-}
-
-
-class OrderEvent(models.Model):
+class OrderEvent(Event):
     """One transition or recorded fact of an order: who, when, what."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=30)
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    actor_role = models.CharField(_("actor role"), max_length=10)  # member/vendor/staff/system
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("at"))
+    ACTION_LABELS = {
+        "create": _("Order started"),
+        "submit": _("Submitted by the member"),
+        "accept": _("Accepted by the vendor"),
+        "reject": _("Rejected by the vendor"),
+        "lapse": _("Lapsed: the vendor did not answer in time"),
+        "withdraw": _("Cancelled by the member before payment"),
+        "cancel_unpaid": _("Cancelled: the self-pay was not paid in time"),
+        "confirm_payment": _("Self-pay received"),
+        "invoice": _("Invoice recorded"),
+        "start_service": _("Service started"),
+        "complete": _("Service term ended"),
+        "cancel_paid": _("Cancelled by the member after payment"),
+        "refund": _("Refund settled"),
+        "flag_invoice_late": _("Invoice late: flagged for staff"),
+        "flag_delivery_late": _("Service start late: flagged for staff"),
+    }
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(Event.Meta):
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
-
-    def __str__(self) -> str:
-        return f"{self.order_id} {self.action} {self.from_status}->{self.to_status}"
-
-    @property
-    def label(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))
 
 
 class OrderNotification(models.Model):

@@ -1,9 +1,8 @@
-"""Write paths of the orders app: the order state machine (RULES O1-O8).
+"""Write paths of the orders app (RULES O1-O8).
 
-`TRANSITIONS` is the one table of what may happen to an order: from which
-statuses, to which status, and by whom. Every service below moves an order
-through `_transition`, which locks the row, checks the table, writes the
-`OrderEvent` and so refuses an illegal move with `InvalidState` (API 409
+Each service locks its order once, then moves it through the order's machine
+(`orders.machines.ORDER`), which checks the table, saves and writes the
+`OrderEvent`, and so refuses an illegal move with `InvalidState` (API 409
 `invalid_state`) having changed nothing. Points move through `points.services`
 with idempotency keys derived from the order, so a retried call moves nothing.
 """
@@ -20,12 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.selectors import plan_get_on_sale
-from orders.models import Order, OrderEvent
+from orders.machines import ORDER
+from orders.models import Order
+from orders.reauth import reauth_check
 from orders.selectors import order_split
+from points.models import LedgerEntry
 from points.services import wallet_hold, wallet_release, wallet_spend
-from tcloud.core.calendar import BusinessCalendar, add_months
+from tcloud.core.calendar import BusinessCalendar, add_months, business_deadline
 from tcloud.core.errors import InvalidState, RuleError
-from tcloud.core.statemachine import actor_role, check_move, transition
+from tcloud.core.locks import lock_row
 
 S = Order.Status
 CONTRACT_VERSION = "2022-01"
@@ -39,106 +41,11 @@ DELIVER_DAYS = 7
 INVOICE_NUMBER = re.compile(r"^[A-Z]{2}[0-9]{8}$")
 
 
-_t = transition
-
-TRANSITIONS = {
-    "submit": _t({S.DRAFT}, S.SUBMITTED, "member"),
-    "accept": _t({S.SUBMITTED}, S.ACCEPTED, "vendor"),
-    "reject": _t({S.SUBMITTED}, S.REJECTED, "vendor"),
-    "lapse": _t({S.SUBMITTED}, S.LAPSED, "system"),
-    "withdraw": _t({S.DRAFT, S.SUBMITTED, S.ACCEPTED}, S.CANCELLED, "member"),
-    "cancel_unpaid": _t({S.ACCEPTED}, S.CANCELLED, "system"),
-    "confirm_payment": _t({S.ACCEPTED}, S.CONFIRMED, "vendor"),
-    "start_service": _t({S.CONFIRMED}, S.IN_SERVICE, "vendor"),
-    "complete": _t({S.IN_SERVICE}, S.COMPLETED, "system"),
-    # Cancellation after payment and its refund: the refunds app.
-    "cancel_paid": _t({S.CONFIRMED, S.IN_SERVICE}, S.CANCELLED, "member"),
-    "refund": _t({S.CANCELLED}, S.REFUNDED, "vendor", "staff", "system"),
-}
-
-# Facts recorded on an order without changing its status (no target), and when.
-FACTS = {
-    "invoice": _t({S.CONFIRMED, S.IN_SERVICE}, "", "vendor"),
-    "flag_invoice_late": _t({S.CONFIRMED, S.IN_SERVICE}, "", "system"),
-    "flag_delivery_late": _t({S.CONFIRMED, S.IN_SERVICE}, "", "system"),
-}
-
-
-def _check(order: Order, rule, actor) -> None:
-    check_move(
-        rule,
-        actor=actor,
-        status=order.status,
-        status_label=order.get_status_display(),
-        business_id=order.business_id,
-        vendor_id=order.vendor_id,
-    )
-
-
 def order_lock(order: Order | int) -> Order:
-    pk = order.pk if isinstance(order, Order) else order
-    # Lock the order row only; the plan and business come along for reading.
-    return (
-        Order.objects.select_for_update(of=("self",))
-        .select_related("plan__vendor", "business")
-        .get(pk=pk)
-    )
-
-
-def _event(order, *, action, actor, now, note="", from_status="", to_status="") -> OrderEvent:
-    return OrderEvent.objects.create(
-        order=order,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor,
-        actor_role=actor_role(actor),
-        note=note,
-        created_at=now,
-    )
-
-
-def _transition(
-    order: Order | int, action: str, *, actor, now: dt.datetime, note: str = "", **fields
-) -> Order:
-    rule = TRANSITIONS[action]
-    order = order_lock(order)
-    _check(order, rule, actor)
-    source = order.status
-    order.status = rule.target
-    for name, value in fields.items():
-        setattr(order, name, value)
-    order.save(update_fields=["status", "updated_at", *fields])
-    _event(
-        order,
-        action=action,
-        actor=actor,
-        now=now,
-        note=note,
-        from_status=source,
-        to_status=rule.target,
-    )
-    return order
-
-
-def _fact(
-    order: Order | int, action: str, *, actor, now: dt.datetime, note: str = "", **fields
-) -> Order:
-    order = order_lock(order)
-    _check(order, FACTS[action], actor)
-    for name, value in fields.items():
-        setattr(order, name, value)
-    order.save(update_fields=["updated_at", *fields])
-    _event(
-        order,
-        action=action,
-        actor=actor,
-        now=now,
-        note=note,
-        from_status=order.status,
-        to_status=order.status,
-    )
-    return order
+    """The order's row, locked once per transaction (tcloud.core.locks: orders
+    come before refunds, businesses, wallets and programs). The plan and
+    business come along for reading, unlocked."""
+    return lock_row(Order.objects.all(), order, related=("plan__vendor", "business"))
 
 
 def _notify(order: Order, kind: str) -> None:
@@ -152,29 +59,11 @@ def _key(order: Order, step: str) -> str:
 
 
 def _end_unpaid(
-    order: Order | int, action: str, *, actor, now, note: str = "", email: str | None
+    order: Order, action: str, *, actor, now, note: str = "", email: str | None
 ) -> Order:
-    """Close an order that was never paid (O4, O5, or the member's own cancel):
-    any points it held go back at once."""
-    order = _transition(order, action, actor=actor, now=now, note=note)
-    _release_points(order, actor=actor, now=now, reason=note or action)
-    if email:
-        _notify(order, email)
-    return order
-
-
-def _flag_late(order: Order | int, field: str, *, now, done: str | None = None) -> Order:
-    """Flag a missed vendor deadline for staff and tell the member, once (O6);
-    nothing happens if it is already flagged or the step (`done`) was done."""
-    order = order_lock(order)
-    if getattr(order, field) or (done and getattr(order, done)):
-        return order
-    order = _fact(order, f"flag_{field}", actor=None, now=now, **{field: True})
-    _notify(order, field)
-    return order
-
-
-def _release_points(order: Order, *, actor, now, reason: str) -> None:
+    """Close a locked order that was never paid (O4, O5, or the member's own
+    cancel): any points it held go back at once."""
+    ORDER.apply(order, action, actor=actor, now=now, note=note)
     if order.points_used:
         wallet_release(
             wallet=order.wallet_id,
@@ -182,9 +71,23 @@ def _release_points(order: Order, *, actor, now, reason: str) -> None:
             idempotency_key=_key(order, "release"),
             order_id=order.pk,
             actor=actor,
-            reason=reason,
+            reason=LedgerEntry.Cause.ORDER,
             now=now,
         )
+    if email:
+        _notify(order, email)
+    return order
+
+
+def _flag_late(order: Order, field: str, *, now, done: str | None = None) -> Order:
+    """Flag a missed vendor deadline of a locked order for staff and tell the
+    member, once (O6); nothing happens if it is already flagged or the step
+    (`done`) was done."""
+    if getattr(order, field) or (done and getattr(order, done)):
+        return order
+    ORDER.apply(order, f"flag_{field}", actor=None, now=now, **{field: True})
+    _notify(order, field)
+    return order
 
 
 # --- member ------------------------------------------------------------------
@@ -192,10 +95,9 @@ def _release_points(order: Order, *, actor, now, reason: str) -> None:
 
 @transaction.atomic
 def order_create(*, user, plan, now: dt.datetime | None = None) -> Order:
-    """A draft order of `plan` for the member's business, with the O2 split as of
+    """A draft order of `plan` for the member's business, with the split as of
     now (shown for review; fixed at submission). Anyone may buy any listed plan;
     only subsidy-zone plans use points (O1)."""
-
     now = now or timezone.now()
     if user.role != "member" or user.business_id is None:
         raise RuleError(_("Only a registered business can order."), code="not_eligible")
@@ -215,7 +117,7 @@ def order_create(*, user, plan, now: dt.datetime | None = None) -> Order:
         self_pay=split.self_pay,
         wallet_id=split.wallet_id,
     )
-    _event(order, action="create", actor=user, now=now, to_status=S.DRAFT)
+    ORDER.record(order, "create", actor=user, now=now)
     return order
 
 
@@ -237,13 +139,11 @@ def order_submit(
     verification fails, or the split changed since the member reviewed it
     (`amounts_changed`, when the client says what it showed).
     """
-    from orders.reauth import reauth_check
-
     now = now or timezone.now()
     order = order_lock(order)
     if not agree_contract:
         raise ValidationError({"agree_contract": [_("Agree to the product contract to order.")]})
-    _check(order, TRANSITIONS["submit"], actor)
+    ORDER.check(order, "submit", actor)
     reauth_check(order=order, user=actor, proof=verification)
     split = order_split(business=order.business, plan=order.plan, now=now)
     if expected_points_used is not None and expected_points_used != split.points_used:
@@ -256,7 +156,7 @@ def order_submit(
             _("The vendor changed this plan. Start a new order to see its current terms."),
             code="amounts_changed",
         )
-    order = _transition(
+    ORDER.apply(
         order,
         "submit",
         actor=actor,
@@ -266,7 +166,7 @@ def order_submit(
         wallet_id=split.wallet_id,
         contract_version=CONTRACT_VERSION,
         submitted_at=now,
-        respond_by=BusinessCalendar.load().business_deadline(now, RESPOND_DAYS),
+        respond_by=business_deadline(now, RESPOND_DAYS),
     )
     if order.points_used:
         wallet_hold(
@@ -275,7 +175,7 @@ def order_submit(
             idempotency_key=_key(order, "hold"),
             order_id=order.pk,
             actor=actor,
-            reason=order.number,
+            reason=LedgerEntry.Cause.ORDER,
             now=now,
         )
     _notify(order, "submitted")
@@ -287,15 +187,14 @@ def order_withdraw(
     *, order: Order | int, actor, reason: str = "", now: dt.datetime | None = None
 ) -> Order:
     """The member cancels before paying; held points are released at once."""
-    now = now or timezone.now()
-    locked = order_lock(order)
+    order = order_lock(order)
     return _end_unpaid(
-        locked,
+        order,
         "withdraw",
         actor=actor,
-        now=now,
+        now=now or timezone.now(),
         note=reason,
-        email="withdrawn" if locked.submitted_at else None,
+        email="withdrawn" if order.submitted_at else None,
     )
 
 
@@ -304,19 +203,21 @@ def order_cancel_paid(
     *, order: Order | int, actor, reason: str = "", now: dt.datetime | None = None
 ) -> Order:
     """Cancel a paid order; `refunds.services.refund_request` does the money."""
-    now = now or timezone.now()
-    order = _transition(order, "cancel_paid", actor=actor, now=now, note=reason)
+    order = order_lock(order)
+    ORDER.apply(order, "cancel_paid", actor=actor, now=now or timezone.now(), note=reason)
     _notify(order, "cancelled_paid")
     return order
 
 
 @transaction.atomic
 def order_mark_refunded(
-    *, order: Order | int, actor, now: dt.datetime | None = None, note: str = ""
+    *, order: Order | int, actor, now: dt.datetime | None = None, note: str = "", data=None
 ) -> Order:
     """The refund of a cancelled paid order is settled."""
-    now = now or timezone.now()
-    return _transition(order, "refund", actor=actor, now=now, note=note)
+    order = order_lock(order)
+    return ORDER.apply(
+        order, "refund", actor=actor, now=now or timezone.now(), note=note, data=data
+    )
 
 
 # --- vendor ------------------------------------------------------------------
@@ -339,9 +240,9 @@ def order_accept(
     """The vendor accepts (O4) and says how to pay; the member has 2 business days
     to pay the self-pay (O5). A full self-pay order needs the link too."""
     now = now or timezone.now()
-    locked = order_lock(order)
-    _check(locked, TRANSITIONS["accept"], actor)  # a wrong step says so before the deadline does
-    _not_past(locked.respond_by, now)
+    order = order_lock(order)
+    ORDER.check(order, "accept", actor)  # a wrong step says so before the deadline does
+    _not_past(order.respond_by, now)
     if not payment_link and not payment_options:
         raise ValidationError({"payment_link": [_("Give the member a payment link or options.")]})
     if payment_link:
@@ -352,14 +253,14 @@ def order_accept(
             raise ValidationError(
                 {"payment_link": [_("Enter a web address starting with https://.")]}
             ) from None
-    order = _transition(
-        locked,
+    ORDER.apply(
+        order,
         "accept",
         actor=actor,
         now=now,
         payment_link=payment_link,
         payment_options=payment_options,
-        pay_by=BusinessCalendar.load().business_deadline(now, PAY_DAYS),
+        pay_by=business_deadline(now, PAY_DAYS),
     )
     _notify(order, "accepted")
     return order
@@ -375,10 +276,10 @@ def order_reject(
     now = now or timezone.now()
     if not reason.strip():
         raise ValidationError({"reason": [_("Tell the member why.")]})
-    locked = order_lock(order)
-    _check(locked, TRANSITIONS["reject"], actor)
-    _not_past(locked.respond_by, now)
-    return _end_unpaid(locked, "reject", actor=actor, now=now, note=reason, email="rejected")
+    order = order_lock(order)
+    ORDER.check(order, "reject", actor)
+    _not_past(order.respond_by, now)
+    return _end_unpaid(order, "reject", actor=actor, now=now, note=reason, email="rejected")
 
 
 @transaction.atomic
@@ -387,8 +288,9 @@ def order_confirm_payment(*, order: Order | int, actor, now: dt.datetime | None 
     points are spent; the invoice is due in 2 business days and the service
     must start within 7."""
     now = now or timezone.now()
+    order = order_lock(order)
     calendar = BusinessCalendar.load()
-    order = _transition(
+    ORDER.apply(
         order,
         "confirm_payment",
         actor=actor,
@@ -404,7 +306,7 @@ def order_confirm_payment(*, order: Order | int, actor, now: dt.datetime | None 
             idempotency_key=_key(order, "spend"),
             order_id=order.pk,
             actor=actor,
-            reason=order.number,
+            reason=LedgerEntry.Cause.ORDER,
             now=now,
         )
     _notify(order, "confirmed")
@@ -434,13 +336,13 @@ def order_record_invoice(
                 ]
             }
         )
-    locked = order_lock(order)
-    if locked.paid_at and issued_on < timezone.localdate(locked.paid_at):
+    order = order_lock(order)
+    if order.paid_at and issued_on < timezone.localdate(order.paid_at):
         raise ValidationError({"issued_on": [_("The invoice cannot predate the payment.")]})
-    if locked.invoice_number:
+    if order.invoice_number:
         raise InvalidState(_("The invoice of this order is already recorded."))
-    order = _fact(
-        locked,
+    ORDER.apply(
+        order,
         "invoice",
         actor=actor,
         now=now,
@@ -457,22 +359,21 @@ def order_start_service(
     *, order: Order | int, actor, service_start: dt.date, now: dt.datetime | None = None
 ) -> Order:
     """The vendor starts the cloud service; it ends `term_months` later."""
-
     now = now or timezone.now()
-    locked = order_lock(order)
-    if locked.paid_at and service_start < timezone.localdate(locked.paid_at):
+    order = order_lock(order)
+    if order.paid_at and service_start < timezone.localdate(order.paid_at):
         raise ValidationError({"service_start": [_("The service cannot start before payment.")]})
-    order = _transition(
-        locked,
+    ORDER.apply(
+        order,
         "start_service",
         actor=actor,
         now=now,
         service_start=service_start,
-        service_end=add_months(service_start, locked.term_months),
+        service_end=add_months(service_start, order.term_months),
     )
     if order.deliver_by and service_start > timezone.localdate(order.deliver_by):
         # Recorded in time but starting after the deadline: still late (O6).
-        order = order_flag_delivery_late(order=order, now=now)
+        _flag_late(order, "delivery_late", now=now)
     _notify(order, "started")
     return order
 
@@ -483,12 +384,14 @@ def order_start_service(
 @transaction.atomic
 def order_lapse(*, order: Order | int, now: dt.datetime | None = None) -> Order:
     """The vendor did not answer in time (O4): the order lapses, points come back."""
+    order = order_lock(order)
     return _end_unpaid(order, "lapse", actor=None, now=now or timezone.now(), email="lapsed")
 
 
 @transaction.atomic
 def order_cancel_unpaid(*, order: Order | int, now: dt.datetime | None = None) -> Order:
     """The self-pay was not paid in time (O5): cancelled, points come back."""
+    order = order_lock(order)
     return _end_unpaid(
         order, "cancel_unpaid", actor=None, now=now or timezone.now(), email="unpaid"
     )
@@ -497,17 +400,19 @@ def order_cancel_unpaid(*, order: Order | int, now: dt.datetime | None = None) -
 @transaction.atomic
 def order_flag_invoice_late(*, order: Order | int, now: dt.datetime | None = None) -> Order:
     """The invoice deadline passed (O6): flag for staff and tell the member, once."""
+    order = order_lock(order)
     return _flag_late(order, "invoice_late", now=now or timezone.now(), done="invoice_number")
 
 
 @transaction.atomic
 def order_flag_delivery_late(*, order: Order | int, now: dt.datetime | None = None) -> Order:
     """The service did not start in time (O6): flag for staff and tell the member, once."""
+    order = order_lock(order)
     return _flag_late(order, "delivery_late", now=now or timezone.now())
 
 
 @transaction.atomic
 def order_complete(*, order: Order | int, now: dt.datetime | None = None) -> Order:
     """The service term ended."""
-    now = now or timezone.now()
-    return _transition(order, "complete", actor=None, now=now)
+    order = order_lock(order)
+    return ORDER.apply(order, "complete", actor=None, now=now or timezone.now())

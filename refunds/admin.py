@@ -1,11 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from refunds.models import Refund, RefundEvent
+from refunds.models import Refund
 from refunds.services import refund_resolve
+from tcloud.core.admin import history_html
 
 
 class RefundAdminForm(forms.ModelForm):
@@ -49,21 +48,7 @@ class RefundAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("history"))
     def history(self, obj):
-        rows = RefundEvent.objects.filter(refund=obj).select_related("actor")
-        return format_html_join(
-            mark_safe("<br>"),
-            "{} · {} → {} · {} {}",
-            (
-                (
-                    e.created_at.strftime("%Y-%m-%d %H:%M"),
-                    e.action,
-                    e.to_status,
-                    e.actor_role,
-                    e.note,
-                )
-                for e in rows
-            ),
-        )
+        return history_html(obj.events.all())
 
     def has_add_permission(self, request):
         return False

@@ -1,7 +1,8 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from tcloud.core.models import Event
 
 
 class Refund(models.Model):
@@ -63,28 +64,19 @@ class Refund(models.Model):
         return f"{self.order} {self.get_status_display()}"
 
 
-class RefundEvent(models.Model):
+class RefundEvent(Event):
+    ACTION_LABELS = {
+        "request": _("Cancelled after payment: refund computed"),
+        "confirm": _("Paid back by the vendor"),
+        "dispute": _("Disputed"),
+        "resolve": _("Resolved by staff"),
+    }
+
     refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=30)
-    from_status = models.CharField(_("from"), max_length=10, blank=True)
-    to_status = models.CharField(_("to"), max_length=10)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    actor_role = models.CharField(_("actor role"), max_length=10)
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("at"))
 
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.refund_id} {self.action}"
+    class Meta(Event.Meta):
+        verbose_name = _("refund event")
+        verbose_name_plural = _("refund events")
 
 
 class RefundNotification(models.Model):

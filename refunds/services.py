@@ -1,9 +1,9 @@
 """Write paths of refunds: cancelling a paid order and settling its refund.
 
-Refund statuses move by one table (`TRANSITIONS`); each move writes a
-`RefundEvent`. The order moves by its own table (orders.services), and the
-points by the ledger (points.services), all in the same transaction, and the
-refund, the order and the ledger entry reference each other.
+Refunds move by their machine (`refunds.machines.REFUND`), orders by theirs
+(through orders.services), points by the ledger (points.services), all in the
+same transaction; the refund, the order and the ledger entry reference each
+other. Locks follow tcloud.core.locks: the order before its refund.
 """
 
 from __future__ import annotations
@@ -15,35 +15,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orders.machines import ORDER
 from orders.models import Order
-from orders.services import TRANSITIONS as TRANSITIONS_OF_ORDERS
 from orders.services import order_cancel_paid, order_lock, order_mark_refunded, order_withdraw
 from points.services import wallet_return
-from refunds.models import Refund, RefundEvent
+from refunds.machines import REFUND
+from refunds.models import Refund
 from refunds.selectors import order_refund_quote
 from tcloud.core.errors import InvalidState
-from tcloud.core.statemachine import actor_role, check_move, transition
-
-R = Refund.Status
-
-TRANSITIONS = {
-    "confirm": transition({R.OWED}, R.SETTLED, "vendor"),
-    "dispute": transition({R.OWED}, R.DISPUTED, "member", "vendor"),
-    "resolve": transition({R.OWED, R.DISPUTED}, R.SETTLED, "staff"),
-}
-
-
-def _event(refund, *, action, actor, now, source="", note=""):
-    RefundEvent.objects.create(
-        refund=refund,
-        action=action,
-        from_status=source,
-        to_status=refund.status,
-        actor=actor,
-        actor_role=actor_role(actor),
-        note=note,
-        created_at=now,
-    )
+from tcloud.core.locks import lock_row, one_lock_per_row
 
 
 def _notify(refund: Refund, kind: str) -> None:
@@ -52,6 +32,7 @@ def _notify(refund: Refund, kind: str) -> None:
     send_refund_email.delay_on_commit(refund.pk, kind)
 
 
+@one_lock_per_row()
 @transaction.atomic
 def refund_request(
     *, order: Order | int, actor, reason: str = "", now: dt.datetime | None = None
@@ -83,7 +64,7 @@ def refund_request(
     owed = quote.quote.self_pay_refund > 0
     refund = Refund.objects.create(
         order=order,
-        status=R.OWED if owed else R.SETTLED,
+        status=Refund.Status.OWED if owed else Refund.Status.SETTLED,
         reason=reason,
         cancelled_on=on,
         term_months=quote.quote.term_months,
@@ -97,13 +78,14 @@ def refund_request(
         created_at=now,
         settled_at=None if owed else now,
     )
-    _event(refund, action="request", actor=actor, now=now, note=reason)
+    REFUND.record(refund, "request", actor=actor, now=now, note=reason)
     if not owed:
-        order_mark_refunded(order=order, actor=None, now=now, note=_("Nothing to pay back."))
+        order_mark_refunded(order=order, actor=None, now=now, data={"nothing_owed": True})
     _notify(refund, "requested")
     return refund
 
 
+@one_lock_per_row()
 @transaction.atomic
 def order_cancel(
     *, order: Order | int, actor, reason: str = "", now: dt.datetime | None = None
@@ -111,54 +93,45 @@ def order_cancel(
     """The member cancels: before payment the order is withdrawn and its points
     released (no reason needed); after payment, with a reason, it is cancelled
     and refunded by R1-R7 (`refund_request`). Anything else is `invalid_state`."""
-    locked = order_lock(order)
-    if locked.status in TRANSITIONS_OF_ORDERS["withdraw"].sources:
-        return order_withdraw(order=locked, actor=actor, reason=reason, now=now)
-    if locked.status in TRANSITIONS_OF_ORDERS["cancel_paid"].sources:
+    order = order_lock(order)
+    allowed = ORDER.allowed_actions(order, actor)
+    if "withdraw" in allowed:
+        return order_withdraw(order=order, actor=actor, reason=reason, now=now)
+    if "cancel_paid" in allowed:
         # A paid order's refund is owed by the vendor: it should know why.
         if not reason.strip():
             raise ValidationError({"reason": [_("Say why you are cancelling.")]})
-        return refund_request(order=locked, actor=actor, reason=reason, now=now).order
+        return refund_request(order=order, actor=actor, reason=reason, now=now).order
+    ORDER.check(order, "cancel_paid", actor)  # says why: another party's, or its status
     raise InvalidState(
         _("An order that is “%(status)s” cannot be cancelled.")
-        % {"status": locked.get_status_display()}
+        % {"status": order.get_status_display()}
     )
 
 
-def _move(refund: Refund | int, action: str, *, actor, now, note="") -> Refund:
-    rule = TRANSITIONS[action]
-    refund = (
-        Refund.objects.select_for_update()
-        .select_related("order")
-        .get(pk=refund.pk if isinstance(refund, Refund) else refund)
-    )
-    check_move(
-        rule,
-        actor=actor,
-        status=refund.status,
-        status_label=refund.get_status_display(),
-        business_id=refund.order.business_id,
-        vendor_id=refund.order.vendor_id,
-    )
-    source = refund.status
-    refund.status = rule.target
-    fields = ["status"]
-    if rule.target == R.SETTLED:
-        refund.settled_at = now
-        fields.append("settled_at")
-    refund.save(update_fields=fields)
-    _event(refund, action=action, actor=actor, now=now, source=source, note=note)
+def _refund_lock(refund: Refund | int) -> Refund:
+    """The refund's order, then the refund, locked in that order (tcloud.core.locks)."""
+    pk = refund.pk if isinstance(refund, Refund) else refund
+    order_id = Refund.objects.values_list("order_id", flat=True).get(pk=pk)
+    order = order_lock(order_id)
+    refund = lock_row(Refund.objects.all(), pk)
+    refund.order = order
     return refund
 
 
+def _settle(refund: Refund, action: str, *, actor, now, note: str = "") -> Refund:
+    REFUND.apply(refund, action, actor=actor, now=now, note=note, settled_at=now)
+    order_mark_refunded(order=refund.order, actor=actor, now=now, note=note)
+    _notify(refund, "settled")
+    return refund
+
+
+@one_lock_per_row()
 @transaction.atomic
 def refund_confirm(*, refund: Refund | int, actor, now: dt.datetime | None = None) -> Refund:
     """The vendor paid the self-pay back: settled, and the order is refunded."""
-    now = now or timezone.now()
-    refund = _move(refund, "confirm", actor=actor, now=now)
-    order_mark_refunded(order=refund.order, actor=actor, now=now)
-    _notify(refund, "settled")
-    return refund
+    refund = _refund_lock(refund)
+    return _settle(refund, "confirm", actor=actor, now=now or timezone.now())
 
 
 @transaction.atomic
@@ -166,24 +139,22 @@ def refund_dispute(
     *, refund: Refund | int, actor, note: str, now: dt.datetime | None = None
 ) -> Refund:
     """Either party says something is wrong; staff take it from there."""
-    now = now or timezone.now()
     if not note.strip():
         raise ValidationError({"note": [_("Say what is wrong.")]})
-    refund = _move(refund, "dispute", actor=actor, now=now, note=note)
+    refund = _refund_lock(refund)
+    REFUND.apply(refund, "dispute", actor=actor, now=now or timezone.now(), note=note)
     _notify(refund, "disputed")
     return refund
 
 
+@one_lock_per_row()
 @transaction.atomic
 def refund_resolve(
     *, refund: Refund | int, actor, note: str, now: dt.datetime | None = None
 ) -> Refund:
     """Staff settle an owed or disputed refund with a note (e.g. paid back by
     another channel); the order is refunded."""
-    now = now or timezone.now()
     if not note.strip():
         raise ValidationError({"note": [_("Record how it was resolved.")]})
-    refund = _move(refund, "resolve", actor=actor, now=now, note=note)
-    order_mark_refunded(order=refund.order, actor=actor, now=now, note=note)
-    _notify(refund, "settled")
-    return refund
+    refund = _refund_lock(refund)
+    return _settle(refund, "resolve", actor=actor, now=now or timezone.now(), note=note)

@@ -1,19 +1,32 @@
-"""The checks every transition table shares (orders, refunds): role, party, status."""
+"""The state-machine kernel: role, then party, then status; facts; events."""
 
 from types import SimpleNamespace
 
 import pytest
 
+from refunds.models import Refund, RefundEvent
 from tcloud.core.errors import InvalidState
-from tcloud.core.statemachine import actor_role, check_move, transition
+from tcloud.core.statemachine import Machine, actor_role, transition
 
-RULE = transition({"owed"}, "settled", "vendor", "member", "system")
+MACHINE = Machine(
+    model=Refund,
+    event_model=RefundEvent,
+    event=lambda obj: {},
+    parties=lambda obj: {"business_id": 1, "vendor_id": 7},
+    transitions=[
+        transition("settle", {"owed"}, "settled", "vendor", "member", "system"),
+        transition("note", {"owed", "settled"}, None, "staff"),
+    ],
+    register=False,
+)
 
 
-def _check(actor, status="owed"):
-    return check_move(
-        RULE, actor=actor, status=status, status_label=status, business_id=1, vendor_id=7
-    )
+def _obj(status="owed"):
+    return SimpleNamespace(status=status, get_status_display=lambda: status)
+
+
+def _check(actor, status="owed", action="settle"):
+    return MACHINE.check(_obj(status), action, actor)
 
 
 def test_a_permitted_move_returns_the_actors_role():
@@ -45,3 +58,27 @@ def test_a_move_from_a_status_the_rule_does_not_start_from_is_refused():
         _check(SimpleNamespace(role="vendor", vendor_id=7), status="settled")
     assert caught.value.code == "invalid_state"
     assert "settled" in caught.value.message
+
+
+def test_allowed_actions_are_what_check_lets_through():
+    vendor = SimpleNamespace(role="vendor", vendor_id=7)
+    staff = SimpleNamespace(role="staff")
+    assert MACHINE.allowed_actions(_obj("owed"), vendor) == ["settle"]
+    assert MACHINE.allowed_actions(_obj("settled"), vendor) == []
+    assert MACHINE.allowed_actions(_obj("settled"), staff) == ["note"]
+    stranger = SimpleNamespace(role="vendor", vendor_id=8)
+    assert MACHINE.allowed_actions(_obj("owed"), stranger) == []
+
+
+def test_an_action_named_twice_is_a_programming_error():
+    with pytest.raises(ValueError):
+        Machine(
+            model=Refund,
+            event_model=RefundEvent,
+            event=lambda obj: {},
+            transitions=[
+                transition("a", {"x"}, "y", "staff"),
+                transition("a", {"y"}, "x", "staff"),
+            ],
+            register=False,
+        )

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,7 +38,7 @@ class IdempotencyRecord(models.Model):
     moves nothing (shared/API.md). Unique per user and key in the database.
     """
 
-    user = models.ForeignKey("members.User", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)
     scope = models.CharField(max_length=300)  # method and path the key was first used for
     status_code = models.PositiveSmallIntegerField(null=True)
@@ -50,3 +52,45 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class Event(models.Model):
+    """One step in the life of an object: who, when, what. Every state machine's
+    events extend this (with a foreign key to their subject), so one admin
+    inline and one serializer show any history. Written by
+    `tcloud.core.statemachine.Machine` in the transaction of the change.
+
+    Users are deactivated, never deleted, except an abandoned registration's
+    account that never became active; its events keep their role when the user
+    row goes (`SET_NULL`).
+    """
+
+    action = models.CharField(_("action"), max_length=40, default="")
+    from_status = models.CharField(_("from"), max_length=30, blank=True, default="")
+    to_status = models.CharField(_("to"), max_length=30, blank=True, default="")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # member, vendor, staff, system (a deadline sweep), applicant (no account yet)
+    actor_role = models.CharField(_("actor role"), max_length=10, blank=True, default="")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True, default="")
+    data = models.JSONField(_("data"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    ACTION_LABELS: dict = {}
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_status}->{self.to_status}"
+
+    @property
+    def label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))

@@ -22,7 +22,7 @@ def test_staff_approve_a_vendor_application_in_the_admin(client, staff_user):
     assert response.status_code == 302
     vendor.refresh_from_db()
     assert vendor.status == "approved" and vendor.review_note == "文件齊全"
-    assert VendorEvent.objects.filter(vendor=vendor, kind="approved", actor=staff_user).exists()
+    assert VendorEvent.objects.filter(vendor=vendor, action="approve", actor=staff_user).exists()
 
 
 def test_rejecting_without_a_note_changes_nothing(client, staff_user):
