@@ -24,19 +24,13 @@ from members.models import (
     TaxRegisteredReview,
     User,
 )
+from tcloud.core.admin import EventInline
 from tcloud.core.errors import RuleError
 
 
-class EventInline(admin.TabularInline):
+class BusinessEventInline(EventInline):
     model = MemberEvent
     fk_name = "business"
-    extra = 0
-    can_delete = False
-    fields = ["at", "event", "from_state", "to_state", "actor", "detail"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Business)
@@ -60,7 +54,7 @@ class BusinessAdmin(admin.ModelAdmin):
         "declarations",
         "registry_source",
     ]
-    inlines = [EventInline]
+    inlines = [BusinessEventInline]
 
 
 def _due(obj):
@@ -109,7 +103,7 @@ class TaxRegisteredReviewAdmin(admin.ModelAdmin):
         (None, {"fields": readonly_fields}),
         (_("Decision"), {"fields": ["decision", "reason"]}),
     ]
-    inlines = [EventInline]
+    inlines = [BusinessEventInline]
 
     @admin.display(description=_("due"), ordering="review_due_at")
     def due(self, obj):
@@ -213,16 +207,9 @@ class PriorRecipientAdmin(ImportAdmin):
         return services.prior_recipient_import(text=text, source=data["source"])
 
 
-class ApplicationEventInline(admin.TabularInline):
+class ApplicationEventInline(EventInline):
     model = MemberEvent
     fk_name = "application"
-    extra = 0
-    can_delete = False
-    fields = ["at", "event", "from_state", "to_state", "actor", "detail"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class ConsentInline(admin.TabularInline):

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tcloud.core.models import Event
+
 
 class Business(models.Model):
     """An applicant business (RULES M1), identified by its tax ID (統一編號)."""
@@ -185,7 +187,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 class RegistrationApplication(models.Model):
     """A business on its way through the registration wizard (RULES M6).
 
-    `step` is the state of one state machine (members.registration.TRANSITIONS);
+    `step` is the state of one state machine (members.machines.REGISTRATION);
     every move writes a MemberEvent. The browser finds its application through
     the session, or through the resume link (a random token whose SHA-256 is
     stored here), so closing the browser loses nothing.
@@ -249,8 +251,24 @@ class RegistrationApplication(models.Model):
         return f"<RegistrationApplication {self.pk} {self.tax_id} {self.step}>"
 
 
-class MemberEvent(models.Model):
-    """One transition of a registration or a staff review: who, when, what."""
+class MemberEvent(Event):
+    """One step of a registration or of a business's staff review: who, when, what."""
+
+    ACTION_LABELS = {
+        "started": _("Registration started"),
+        "method_chosen": _("Verification method chosen"),
+        "verification_failed": _("Verification failed"),
+        "verified": _("Identity verified"),
+        "declarations_accepted": _("Declarations accepted"),
+        "consent_given": _("Personal data consent given"),
+        "account_created": _("Account created"),
+        "email_changed": _("Email address changed"),
+        "account_replaced": _("Replaced by a newer application"),
+        "email_confirmed": _("Email confirmed: active member"),
+        "review_requested": _("Staff review requested"),
+        "review_approved": _("Approved by staff"),
+        "review_rejected": _("Rejected by staff"),
+    }
 
     application = models.ForeignKey(
         RegistrationApplication,
@@ -262,26 +280,16 @@ class MemberEvent(models.Model):
     business = models.ForeignKey(
         Business, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
-    actor = models.ForeignKey(
-        "members.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
-    event = models.CharField(max_length=40)
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20, blank=True)
-    detail = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Event.Meta):
+        verbose_name = _("member event")
+        verbose_name_plural = _("member events")
         constraints = [
             models.CheckConstraint(
                 condition=Q(application__isnull=False) | Q(business__isnull=False),
                 name="member_event_has_subject",
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.event} {self.from_state}->{self.to_state}"
 
 
 class Consent(models.Model):

@@ -21,12 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members import verification as vf
+from members.machines import BUSINESS_REVIEW, REGISTRATION
 from members.models import (
     Business,
     Consent,
     EmailCode,
     ExclusionEntry,
-    MemberEvent,
     PriorRecipient,
     RegistrationApplication,
     User,
@@ -39,6 +39,8 @@ from members.signals import business_facts_changed
 from members.taxid import tax_id_problem
 from tcloud.core.calendar import business_deadline
 from tcloud.core.errors import InvalidState, RuleError
+from tcloud.core.locks import lock_row
+from tcloud.core.statemachine import APPLICANT
 
 
 @transaction.atomic
@@ -89,16 +91,6 @@ def user_create(
 
 
 Step = RegistrationApplication.Step
-# The one transition table of the wizard: (step, event) -> next step. The tax
-# ID step creates the application (registration_start), so it starts at
-# VERIFICATION.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (Step.VERIFICATION, "verified"): Step.DECLARATIONS,
-    (Step.DECLARATIONS, "declarations_accepted"): Step.CONSENT,
-    (Step.CONSENT, "consent_given"): Step.ACCOUNT,
-    (Step.ACCOUNT, "account_created"): Step.EMAIL,
-    (Step.EMAIL, "email_confirmed"): Step.DONE,
-}
 # Versions of the texts shown; a new wording gets a new version.
 CONSENT_VERSIONS = {
     Consent.Kind.DATA_QUERY: "2026-01",
@@ -116,47 +108,17 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _event(
-    *,
-    application=None,
-    business=None,
-    actor=None,
-    event: str,
-    from_state="",
-    to_state="",
-    detail: dict | None = None,
-) -> MemberEvent:
-    return MemberEvent.objects.create(
-        application=application,
-        business=business,
-        actor=actor,
-        event=event,
-        from_state=from_state,
-        to_state=to_state,
-        detail=detail or {},
-    )
-
-
 def _transition(
-    application: RegistrationApplication, event: str, *, actor=None, detail: dict | None = None
+    application: RegistrationApplication,
+    action: str,
+    *,
+    actor=None,
+    data: dict | None = None,
+    **fields,
 ) -> None:
-    target = TRANSITIONS.get((application.step, event))
-    if target is None:
-        raise InvalidState(
-            _("This step is not open now; the registration is at “%(step)s”.")
-            % {"step": application.get_step_display()}
-        )
-    source = application.step
-    application.step = target
-    application.save()
-    _event(
-        application=application,
-        actor=actor,
-        event=event,
-        from_state=source,
-        to_state=target,
-        detail=detail,
-    )
+    """Move the (locked) application by the wizard's machine; `fields` are saved
+    with the move."""
+    REGISTRATION.apply(application, action, actor=actor, role=APPLICANT, data=data, **fields)
 
 
 def _locked(application: RegistrationApplication) -> RegistrationApplication:
@@ -237,16 +199,13 @@ def _release_abandoned_email(email: str, *, actor=None) -> None:
         return
     now = timezone.now()
     for old in RegistrationApplication.objects.select_for_update().filter(user=user):
-        _event(
-            application=old,
+        _transition(
+            old,
+            "account_replaced",
             actor=actor,
-            event="account_replaced",
-            from_state=old.step,
-            to_state=old.step,
-            detail={"reason": "email reused by another application"},
+            data={"reason": "email reused by another application"},
+            expires_at=min(old.expires_at, now),
         )
-        old.expires_at = min(old.expires_at, now)
-        old.save(update_fields=["expires_at", "updated_at"])
     try:
         with transaction.atomic():
             user.delete()
@@ -325,11 +284,12 @@ def registration_start(*, tax_id: str) -> tuple[RegistrationApplication, str]:
         resume_token_hash=_hash_token(token),
         expires_at=timezone.now() + APPLICATION_LIFETIME,
     )
-    _event(
-        application=application,
-        event="started",
-        to_state=application.step,
-        detail={"kind": record.kind, "source": record.source},
+    REGISTRATION.record(
+        application,
+        "started",
+        actor=None,
+        role=APPLICANT,
+        data={"kind": record.kind, "source": record.source},
     )
     return application, token
 
@@ -544,13 +504,7 @@ def registration_choose_method(
     application.phone = phone if method == vf.PHONE else ""
     application.save()
     if first:
-        _event(
-            application=application,
-            event="method_chosen",
-            from_state=application.step,
-            to_state=application.step,
-            detail={"method": method},
-        )
+        _transition(application, "method_chosen", data={"method": method})
     return _issue_challenge(application=application, ip=ip)
 
 
@@ -581,19 +535,17 @@ def registration_verify(
             challenges=application.challenges, subject=_subject(application), proof=proof
         )
         if failure:
-            _event(
-                application=application,
-                event="verification_failed",
-                from_state=application.step,
-                to_state=application.step,
-                detail={"code": failure.code, "attempt": challenge.attempts},
+            _transition(
+                application,
+                "verification_failed",
+                data={"code": failure.code, "attempt": challenge.attempts},
             )
         else:
-            application.verified_at = challenge.used_at
             _transition(
                 application,
                 "verified",
-                detail={"method": challenge.method, "simulated": bool(simulated)},
+                data={"method": challenge.method, "simulated": bool(simulated)},
+                verified_at=challenge.used_at,
             )
     if failure:
         # Raised after the commit so the counted try is kept.
@@ -739,11 +691,29 @@ def registration_create_account(
     application.user = user
     application.business = business
     application.email = email
-    _transition(application, "account_created", actor=user)
+    _transition(
+        application, "account_created", actor=user, user=user, business=business, email=email
+    )
     if ip:
         _throttle(f"email-ip:{ip}", limit=20, seconds=3600)
     _send_email_code(application)
     return user
+
+
+def _review_request(business: Business, *, actor, role: str = APPLICANT) -> None:
+    """A tax-registered business waits for staff, due in 1 business day (M5). A
+    decision staff already made is kept."""
+    if business.review_status != Business.Review.NOT_REQUIRED:
+        return
+    due = business_deadline(timezone.now(), 1)
+    BUSINESS_REVIEW.apply(
+        business,
+        "review_requested",
+        actor=actor,
+        role=role,
+        data={"due": due.isoformat()},
+        review_due_at=due,
+    )
 
 
 def _business_take_over(*, business: Business, application: RegistrationApplication) -> None:
@@ -770,8 +740,6 @@ def _business_take_over(*, business: Business, application: RegistrationApplicat
     business.verification_method = application.verification_method
     business.verified_at = application.verified_at
     business.declarations = application.declarations
-    if application.kind == Business.Kind.TAX_REGISTERED:
-        business.review_status = Business.Review.PENDING
     business.save()
     # Accounts of unfinished applications that an earlier version of the account
     # step attached to the business are not its members (never confirmed, never
@@ -813,14 +781,7 @@ def registration_change_email(
     EmailAddress.objects.filter(user=user).update(email=email, verified=False)
     application.email = email
     application.save(update_fields=["email", "updated_at"])
-    _event(
-        application=application,
-        actor=user,
-        event="email_changed",
-        from_state=application.step,
-        to_state=application.step,
-        detail={"from": previous, "to": email},
-    )
+    _transition(application, "email_changed", actor=user, data={"from": previous, "to": email})
     if ip:
         _throttle(f"email-ip:{ip}", limit=20, seconds=3600)
     _send_email_code(application)
@@ -890,16 +851,8 @@ def registration_confirm_email(*, application: RegistrationApplication, code: st
             user.save(update_fields=["is_active"])
             EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
             _transition(application, "email_confirmed", actor=user)
-            if business.review_status == Business.Review.PENDING:
-                business.review_due_at = business_deadline(timezone.now(), 1)
-                business.save(update_fields=["review_due_at"])
-                _event(
-                    business=business,
-                    actor=user,
-                    event="review_requested",
-                    to_state="pending",
-                    detail={"due": business.review_due_at.isoformat()},
-                )
+            if application.kind == Business.Kind.TAX_REGISTERED:
+                _review_request(business, actor=user)
             _facts_changed(business)
     if not ok:
         left = MAX_TRIES - email_code.attempts
@@ -942,27 +895,21 @@ def business_review_decide(
 
     A rejection needs a reason. The member is emailed either way, after commit.
     """
-    business = Business.objects.select_for_update().get(pk=business.pk)
-    if business.review_status != Business.Review.PENDING:
-        raise InvalidState(_("This business is not waiting for a review."))
+    business = lock_row(Business.objects.all(), business)
     reason = (reason or "").strip()
+    BUSINESS_REVIEW.check(business, "review_approved", actor)
     if not approve and not reason:
         raise ValidationError(
             {"review_reason": [_("Give the reason for the rejection; the member reads it.")]}
         )
-    target = Business.Review.APPROVED if approve else Business.Review.REJECTED
-    business.review_status = target
-    business.review_reason = reason
-    business.reviewed_by = actor
-    business.reviewed_at = timezone.now()
-    business.save()
-    _event(
-        business=business,
+    BUSINESS_REVIEW.apply(
+        business,
+        "review_approved" if approve else "review_rejected",
         actor=actor,
-        event="review_approved" if approve else "review_rejected",
-        from_state=Business.Review.PENDING,
-        to_state=target,
-        detail={"reason": reason},
+        note=reason,
+        review_reason=reason,
+        reviewed_by=actor,
+        reviewed_at=timezone.now(),
     )
     _facts_changed(business)
     recipients = list(business.users.filter(role=User.Role.MEMBER).values_list("email", flat=True))
@@ -1099,16 +1046,9 @@ def business_profile_set(
     business.declarations = (
         declarations if declarations is not None else dict.fromkeys(DECLARATION_KEYS, True)
     )
-    if review_pending and business.review_status == Business.Review.NOT_REQUIRED:
-        business.review_status = Business.Review.PENDING
-        business.review_due_at = business_deadline(timezone.now(), 1)
-        _event(
-            business=business,
-            event="review_requested",
-            to_state="pending",
-            detail={"due": business.review_due_at.isoformat()},
-        )
     business.save()
+    if review_pending:
+        _review_request(business, actor=None, role="staff")
     _facts_changed(business)
     return business
 

@@ -8,6 +8,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from points import services
+from points.machines import EXPERT_REQUEST
 from points.models import (
     Answer,
     Category,
@@ -19,8 +20,10 @@ from points.models import (
     Question,
     Submission,
     Wallet,
+    WalletEvent,
 )
 from points.services import program_create, program_update
+from tcloud.core.admin import EventInline
 from tcloud.core.errors import RuleError
 from tcloud.core.templatetags.tcloud import ntd
 
@@ -161,6 +164,10 @@ class _ReadOnly:
         return False
 
 
+class WalletEventInline(_ReadOnly, EventInline):
+    model = WalletEvent
+
+
 class LedgerEntryInline(_ReadOnly, admin.TabularInline):
     model = LedgerEntry
     fields = [
@@ -196,7 +203,7 @@ class WalletAdmin(_ReadOnly, admin.ModelAdmin):
     search_fields = ["business__tax_id", "business__name"]
     list_select_related = ["business", "program"]
     readonly_fields = [f.name for f in Wallet._meta.fields]
-    inlines = [LedgerEntryInline]
+    inlines = [WalletEventInline, LedgerEntryInline]
 
 
 @admin.register(LedgerEntry)
@@ -280,13 +287,6 @@ class ExpertRequestForm(forms.ModelForm):
     )
     step_note = forms.CharField(label=_("note"), required=False, max_length=300)
 
-    STEP_TO = {
-        "assign": ExpertRequest.Status.ASSIGNED,
-        "schedule": ExpertRequest.Status.SCHEDULED,
-        "complete": ExpertRequest.Status.DONE,
-        "cancel": ExpertRequest.Status.CANCELLED,
-    }
-
     class Meta:
         model = ExpertRequest
         fields: list[str] = []
@@ -302,17 +302,15 @@ class ExpertRequestForm(forms.ModelForm):
         if step == "schedule" and not cleaned.get("when"):
             self.add_error("when", _("Give the date and time."))
         try:
-            services.expert_request_check_move(request=self.instance, to=self.STEP_TO[step])
+            # Staff take the step: the machine says whether the request can take it now.
+            EXPERT_REQUEST.check(self.instance, step, None, role="staff")
         except RuleError as exc:
             self.add_error("step", exc.message)
         return cleaned
 
 
-class ExpertRequestEventInline(_ReadOnly, admin.TabularInline):
+class ExpertRequestEventInline(_ReadOnly, EventInline):
     model = ExpertRequestEvent
-    fields = ["at", "from_status", "to_status", "actor", "note"]
-    readonly_fields = fields
-    extra = 0
 
 
 @admin.register(ExpertRequest)

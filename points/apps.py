@@ -9,6 +9,7 @@ class PointsConfig(AppConfig):
     verbose_name = _("Program and points")
 
     def ready(self) -> None:
+        from points import machines  # noqa: F401 - registers the state machines
         from points.services import business_eligibility_refresh
 
         # The members app changed what the grant rule reads: store the new

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from members.selectors import Reason
+from tcloud.core.models import Event
 
 
 class Category(models.Model):
@@ -325,6 +326,24 @@ class LedgerEntry(models.Model):
             return self.reason
 
 
+class WalletEvent(Event):
+    """A change of a wallet's status (granted, revoked, expired): who, when, and
+    how many points it moved (`data.points`, which may be 0). The points
+    themselves move in the ledger."""
+
+    ACTION_LABELS = {
+        "grant": _("Points granted"),
+        "revoke": _("Not used in time: back to the program"),
+        "expire": _("Validity ended: unused points back to the program"),
+    }
+
+    wallet = models.ForeignKey(Wallet, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(Event.Meta):
+        verbose_name = _("wallet event")
+        verbose_name_plural = _("wallet events")
+
+
 class Area(models.TextChoices):
     """The 8 areas of the digital self-assessment (RULES T1)."""
 
@@ -530,8 +549,16 @@ class ExpertRequest(models.Model):
         return self.status in {self.Status.REQUESTED, self.Status.ASSIGNED, self.Status.SCHEDULED}
 
 
-class ExpertRequestEvent(models.Model):
-    """One transition of an expert request: who, when, what."""
+class ExpertRequestEvent(Event):
+    """One step of an expert request: who, when, what."""
+
+    ACTION_LABELS = {
+        "create": _("Requested by the member"),
+        "assign": _("Expert assigned"),
+        "schedule": _("Scheduled"),
+        "complete": _("Done"),
+        "cancel": _("Cancelled"),
+    }
 
     request = models.ForeignKey(
         ExpertRequest,
@@ -539,21 +566,7 @@ class ExpertRequestEvent(models.Model):
         related_name="events",
         verbose_name=_("request"),
     )
-    from_status = models.CharField(_("from"), max_length=10, blank=True)
-    to_status = models.CharField(_("to"), max_length=10)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(Event.Meta):
         verbose_name = _("expert request event")
         verbose_name_plural = _("expert request events")
-
-    def __str__(self) -> str:
-        return f"{self.from_status or '-'} -> {self.to_status}"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, Subquery, Sum, When
+from django.db.models import Subquery, Sum
 from django.utils import timezone
 
 from members.eligibility import evaluate
 from members.selectors import Eligibility
+from points.ledger import figures_from
 from points.models import Category, Choice, LedgerEntry, Program, Question, Submission, Wallet
 
 
@@ -81,32 +83,70 @@ def wallet_entries(*, wallet: Wallet | None):
     return LedgerEntry.objects.filter(wallet=wallet).order_by("-created_at", "-id")
 
 
-def _points_where(**cond) -> Sum:
-    return Sum(Case(When(Q(**cond), then="points"), default=0, output_field=IntegerField()))
+FIGURE_NAMES = ("granted", "available", "held", "spent", "returned_to_program")
 
 
 def wallet_figures_from_entries(*, wallet: Wallet) -> dict[str, int]:
-    """The wallet's figures recomputed from its ledger alone (T5); they must
-    equal the stored figures."""
-    K = LedgerEntry.Kind
-    s = LedgerEntry.objects.filter(wallet=wallet).aggregate(
-        grant=_points_where(kind=K.GRANT),
-        hold=_points_where(kind=K.HOLD),
-        release_w=_points_where(kind=K.RELEASE, to_program=False),
-        release_p=_points_where(kind=K.RELEASE, to_program=True),
-        spend=_points_where(kind=K.SPEND),
-        return_w=_points_where(kind=K.RETURN, to_program=False),
-        return_p=_points_where(kind=K.RETURN, to_program=True),
-        closed=_points_where(kind__in=[K.REVOKE, K.EXPIRE]),
+    """The wallet's figures recomputed from its ledger alone (T5), by the ledger's
+    one table of moves (points.ledger.MOVES); they must equal the stored figures."""
+    rows = (
+        LedgerEntry.objects.filter(wallet=wallet)
+        .values_list("kind", "to_program")
+        .annotate(points=Sum("points"))
+        .order_by()
     )
-    s = {k: v or 0 for k, v in s.items()}
-    return {
-        "granted": s["grant"],
-        "available": s["grant"] - s["hold"] + s["release_w"] + s["return_w"] - s["closed"],
-        "held": s["hold"] - s["release_w"] - s["release_p"] - s["spend"],
-        "spent": s["spend"] - s["return_w"] - s["return_p"],
-        "returned_to_program": s["release_p"] + s["return_p"] + s["closed"],
+    return figures_from(rows)
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """A program's books checked from both ends (T5, P2): each wallet's stored
+    figures against the sums of its ledger entries, and the budget used against
+    what the wallets were granted minus what went back."""
+
+    program: Program
+    wallets: int
+    wallets_off: list[dict]  # {wallet, stored, from_ledger} for each wallet that differs
+    budget_used: int  # budget_total - budget_available
+    granted_net: int  # sum(granted) - sum(returned_to_program) over the wallets
+
+    @property
+    def balanced(self) -> bool:
+        return not self.wallets_off and self.budget_used == self.granted_net
+
+
+def program_reconciliation(*, program: Program) -> Reconciliation:
+    """Three queries, whatever the number of wallets: the wallets' stored
+    figures, their ledger sums, and the program's budget as stored now."""
+    stored = {
+        row["pk"]: row for row in Wallet.objects.filter(program=program).values("pk", *FIGURE_NAMES)
     }
+    sums: dict[int, list] = {}
+    for wallet_id, kind, to_program, points in (
+        LedgerEntry.objects.filter(wallet__program=program)
+        .values_list("wallet_id", "kind", "to_program")
+        .annotate(points=Sum("points"))
+        .order_by()
+    ):
+        sums.setdefault(wallet_id, []).append((kind, to_program, points))
+    off = []
+    for wallet_id, figures in stored.items():
+        from_ledger = figures_from(sums.get(wallet_id, []))
+        mine = {name: figures[name] for name in FIGURE_NAMES}
+        if mine != from_ledger:
+            off.append({"wallet": wallet_id, "stored": mine, "from_ledger": from_ledger})
+    granted = sum(f["granted"] for f in stored.values())
+    returned = sum(f["returned_to_program"] for f in stored.values())
+    total, available = Program.objects.values_list("budget_total", "budget_available").get(
+        pk=program.pk
+    )
+    return Reconciliation(
+        program=program,
+        wallets=len(stored),
+        wallets_off=off,
+        budget_used=total - available,
+        granted_net=granted - returned,
+    )
 
 
 def assessment_questions():

@@ -4,6 +4,7 @@ the self-assessment and the grant (T1), expert service requests (T1)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,12 +17,13 @@ from django.utils.translation import gettext as _
 from members.selectors import Reason
 from members.services import business_eligibility_store
 from points.categories import CATEGORIES
+from points.ledger import BACK, MOVES, PROGRAM
+from points.machines import EXPERT_REQUEST, WALLET
 from points.models import (
     Answer,
     Category,
     Choice,
     ExpertRequest,
-    ExpertRequestEvent,
     LedgerEntry,
     Program,
     Question,
@@ -32,6 +34,7 @@ from points.outcomes import POINTS_EXPIRED
 from points.signals import program_changed
 from tcloud.core.calendar import TAIPEI, add_months, end_of_day
 from tcloud.core.errors import RuleError
+from tcloud.core.locks import lock_row
 
 
 @transaction.atomic
@@ -144,10 +147,11 @@ def program_update(
 # ---------------------------------------------------------------------------
 # The ledger (RULES T1-T5, P2)
 #
-# Every movement locks the wallet row first and the program row second (the
-# sweeps take the same order), checks the idempotency key under the lock, moves
-# the figures and appends one LedgerEntry, all in one transaction. A repeat of a
-# key returns the first entry and moves nothing. Amounts are positive integers.
+# Every movement is one row of the table in points.ledger, made by `_move`: the
+# service locks the wallet (then, if points go back to the budget, the program:
+# tcloud.core.locks), checks the idempotency key under the lock, moves the
+# figures and appends one LedgerEntry, all in one transaction. A repeat of a key
+# returns the first entry and moves nothing. Amounts are positive integers.
 # ---------------------------------------------------------------------------
 
 
@@ -156,7 +160,6 @@ def wallet_deadlines(
 ) -> tuple[dt.datetime, dt.datetime]:
     """(activation deadline, expiry) of a grant: the end of the day one and three
     calendar months (the program's figures) after the grant date, Taipei (T3, T4)."""
-
     day = granted_at.astimezone(TAIPEI).date()
     return (
         end_of_day(add_months(day, program.activation_months)),
@@ -183,33 +186,52 @@ def _replay(*, key: str, wallet_id: int, kind: str) -> LedgerEntry | None:
     return entry
 
 
-def _lock_wallet(wallet: Wallet | int) -> Wallet:
-    pk = wallet.pk if isinstance(wallet, Wallet) else wallet
-    return Wallet.objects.select_for_update().get(pk=pk)
-
-
 def _refill_program(*, program_id: int, points: int) -> None:
-    """Points going back to the program's budget (P2)."""
-    locked = Program.objects.select_for_update().get(pk=program_id)
-    # The budget cannot exceed its total: a point can only come back once.
-    locked.budget_available = F("budget_available") + points
-    locked.save(update_fields=["budget_available"])
+    """Points going back to the program's budget (P2). One UPDATE, which locks
+    the row; a point can only come back once, so the budget stays within its
+    total (a CHECK constraint says so too)."""
+    Program.objects.filter(pk=program_id).update(budget_available=F("budget_available") + points)
 
 
-def _append(
+def _short(figure: str, have: int) -> RuleError:
+    n = f"{have:,}"
+    if figure == "available":
+        message = _("Only %(available)s points are available.") % {"available": n}
+        return RuleError(message, code="insufficient_points")
+    if figure == "held":
+        return RuleError(_("Only %(held)s points are held.") % {"held": n}, code="invalid_state")
+    return RuleError(_("Only %(spent)s points were spent.") % {"spent": n}, code="invalid_state")
+
+
+def _move(
     wallet: Wallet,
-    *,
     kind: str,
+    *,
     points: int,
     key: str,
     now: dt.datetime,
-    to_program: bool = False,
     order_id: int | None = None,
-    reason: str = "",
     actor=None,
-    fields: tuple[str, ...] = (),
+    reason: str = "",
 ) -> LedgerEntry:
-    wallet.save(update_fields=[*fields, "updated_at"])
+    """Move `points` of the locked `wallet` by the table (points.ledger.MOVES) and
+    append the entry. The figures are changed on the instance; the caller saves
+    them (`_save_figures`, or with a status change)."""
+    source, target = MOVES[kind]
+    if source == PROGRAM:
+        wallet.granted += points  # the grant took them from the budget
+    else:
+        have = getattr(wallet, source)
+        if points > have:
+            raise _short(source, have)
+        setattr(wallet, source, have - points)
+    to_program = target == PROGRAM or (target == BACK and not wallet.is_valid_at(now))
+    if to_program:
+        wallet.returned_to_program += points
+        _refill_program(program_id=wallet.program_id, points=points)
+    else:
+        target = "available" if target == BACK else target
+        setattr(wallet, target, getattr(wallet, target) + points)
     return LedgerEntry.objects.create(
         wallet=wallet,
         kind=kind,
@@ -223,7 +245,56 @@ def _append(
     )
 
 
-FIGURES = ("available", "held", "spent", "returned_to_program")
+FIGURES = ("granted", "available", "held", "spent", "returned_to_program")
+
+
+def _save_figures(wallet: Wallet, *extra: str) -> None:
+    wallet.save(update_fields=[*FIGURES, *extra, "updated_at"])
+
+
+def _wallet_lock(wallet: Wallet | int) -> Wallet:
+    return lock_row(Wallet.objects.all(), wallet)
+
+
+def _order_move(
+    kind: str,
+    *,
+    wallet: Wallet | int,
+    points: int,
+    idempotency_key: str,
+    order_id: int | None,
+    actor,
+    reason: str,
+    now: dt.datetime | None,
+) -> LedgerEntry:
+    now = now or timezone.now()
+    _positive(points)
+    wallet = _wallet_lock(wallet)
+    if first := _replay(key=idempotency_key, wallet_id=wallet.pk, kind=kind):
+        return first
+    if kind == LedgerEntry.Kind.HOLD:
+        if wallet.status != Wallet.Status.ACTIVE:
+            raise RuleError(_("These points can no longer be used."), code="invalid_state")
+        if not wallet.usable_at(now):
+            raise RuleError(
+                _("The deadline to use these points has passed."), code="deadline_passed"
+            )
+    entry = _move(
+        wallet,
+        kind,
+        points=points,
+        key=idempotency_key,
+        now=now,
+        order_id=order_id,
+        actor=actor,
+        reason=reason,
+    )
+    extra = ()
+    if kind == LedgerEntry.Kind.HOLD and wallet.first_used_at is None:
+        wallet.first_used_at = now  # T3: the grant is used; it no longer lapses
+        extra = ("first_used_at",)
+    _save_figures(wallet, *extra)
+    return entry
 
 
 @transaction.atomic
@@ -248,7 +319,7 @@ def wallet_grant(
     now = now or timezone.now()
     # Insert-or-nothing, then lock: two grants for one business serialise here.
     Wallet.objects.bulk_create([Wallet(business=business, program=program)], ignore_conflicts=True)
-    wallet = Wallet.objects.select_for_update().get(business=business, program=program)
+    wallet = Wallet.objects.select_for_update(of=("self",)).get(business=business, program=program)
     key = idempotency_key or f"grant:{wallet.pk}:{wallet.grants + 1}"
     if (first := _replay(key=key, wallet_id=wallet.pk, kind=LedgerEntry.Kind.GRANT)) is not None:
         return first
@@ -259,7 +330,7 @@ def wallet_grant(
             _("Your points in this program have expired; you may not apply again in it."),
             code="already_granted",
         )
-    locked = Program.objects.select_for_update().get(pk=program.pk)
+    locked = lock_row(Program.objects.all(), program)
     points = locked.points_per_member
     if locked.budget_available < points:
         raise RuleError(
@@ -271,32 +342,24 @@ def wallet_grant(
         )
     locked.budget_available -= points
     locked.save(update_fields=["budget_available"])
-    activation, expiry = wallet_deadlines(granted_at=now, program=locked)
-    wallet.status = Wallet.Status.ACTIVE
-    wallet.granted += points
-    wallet.available += points
-    wallet.grants += 1
-    wallet.granted_at, wallet.activation_deadline, wallet.expires_at = now, activation, expiry
-    wallet.first_used_at = None
-    return _append(
-        wallet,
-        kind=LedgerEntry.Kind.GRANT,
-        points=points,
-        key=key,
-        now=now,
-        actor=actor,
-        reason=reason,
-        fields=(
-            "status",
-            "granted",
-            "available",
-            "grants",
-            "granted_at",
-            "activation_deadline",
-            "expires_at",
-            "first_used_at",
-        ),
+    entry = _move(
+        wallet, LedgerEntry.Kind.GRANT, points=points, key=key, now=now, actor=actor, reason=reason
     )
+    activation, expiry = wallet_deadlines(granted_at=now, program=locked)
+    WALLET.apply(
+        wallet,
+        "grant",
+        actor=actor,
+        now=now,
+        data={"points": points},
+        grants=wallet.grants + 1,
+        granted_at=now,
+        activation_deadline=activation,
+        expires_at=expiry,
+        first_used_at=None,
+        **{figure: getattr(wallet, figure) for figure in FIGURES},
+    )
+    return entry
 
 
 @transaction.atomic
@@ -312,53 +375,22 @@ def wallet_hold(
 ) -> LedgerEntry:
     """Hold points for a pending order (O3): available -> held.
 
-    Refused (`deadline_passed`) once the wallet is past its activation deadline
-    unused (T3) or past its expiry (T4), even before the sweep has run;
-    `insufficient_points` when fewer points are available. The first hold marks
-    the grant as used, which keeps it alive past the activation deadline (T3).
+    Refused (`deadline_passed`) once the wallet cannot be used now
+    (`Wallet.usable_at`: past its activation deadline unused, T3, or past its
+    expiry, T4), even before the sweep has run; `insufficient_points` when fewer
+    points are available. The first hold marks the grant as used, which keeps it
+    alive past the activation deadline (T3).
     """
-    now = now or timezone.now()
-    _positive(points)
-    wallet = _lock_wallet(wallet)
-    if first := _replay(key=idempotency_key, wallet_id=wallet.pk, kind=LedgerEntry.Kind.HOLD):
-        return first
-    if wallet.status != Wallet.Status.ACTIVE:
-        raise RuleError(_("These points can no longer be used."), code="invalid_state")
-    if not wallet.usable_at(now):
-        raise RuleError(_("The deadline to use these points has passed."), code="deadline_passed")
-    if points > wallet.available:
-        raise RuleError(
-            _("Only %(available)s points are available.") % {"available": f"{wallet.available:,}"},
-            code="insufficient_points",
-        )
-    wallet.available -= points
-    wallet.held += points
-    fields = ["available", "held"]
-    if wallet.first_used_at is None:
-        wallet.first_used_at = now
-        fields.append("first_used_at")
-    return _append(
-        wallet,
-        kind=LedgerEntry.Kind.HOLD,
+    return _order_move(
+        LedgerEntry.Kind.HOLD,
+        wallet=wallet,
         points=points,
-        key=idempotency_key,
-        now=now,
+        idempotency_key=idempotency_key,
         order_id=order_id,
         actor=actor,
         reason=reason,
-        fields=tuple(fields),
+        now=now,
     )
-
-
-def _give_back(wallet: Wallet, *, points: int, now: dt.datetime) -> bool:
-    """Points that come back from an order go to the member while the wallet is
-    valid, else to the program's budget (T4, R5). True when the program got them."""
-    if wallet.is_valid_at(now):
-        wallet.available += points
-        return False
-    wallet.returned_to_program += points
-    _refill_program(program_id=wallet.program_id, points=points)
-    return True
 
 
 @transaction.atomic
@@ -374,29 +406,15 @@ def wallet_release(
 ) -> LedgerEntry:
     """Release held points of an order that failed (O4, O5): held -> available
     while the wallet is valid, else -> the program's budget (T4)."""
-    now = now or timezone.now()
-    _positive(points)
-    wallet = _lock_wallet(wallet)
-    if first := _replay(key=idempotency_key, wallet_id=wallet.pk, kind=LedgerEntry.Kind.RELEASE):
-        return first
-    if points > wallet.held:
-        raise RuleError(
-            _("Only %(held)s points are held.") % {"held": f"{wallet.held:,}"},
-            code="invalid_state",
-        )
-    wallet.held -= points
-    to_program = _give_back(wallet, points=points, now=now)
-    return _append(
-        wallet,
-        kind=LedgerEntry.Kind.RELEASE,
+    return _order_move(
+        LedgerEntry.Kind.RELEASE,
+        wallet=wallet,
         points=points,
-        key=idempotency_key,
-        now=now,
-        to_program=to_program,
+        idempotency_key=idempotency_key,
         order_id=order_id,
         actor=actor,
         reason=reason,
-        fields=FIGURES,
+        now=now,
     )
 
 
@@ -413,28 +431,15 @@ def wallet_spend(
 ) -> LedgerEntry:
     """Spend held points of a confirmed order (O6): held -> spent. Held points
     stay spendable after expiry: the order held them in time (T4)."""
-    now = now or timezone.now()
-    _positive(points)
-    wallet = _lock_wallet(wallet)
-    if first := _replay(key=idempotency_key, wallet_id=wallet.pk, kind=LedgerEntry.Kind.SPEND):
-        return first
-    if points > wallet.held:
-        raise RuleError(
-            _("Only %(held)s points are held.") % {"held": f"{wallet.held:,}"},
-            code="invalid_state",
-        )
-    wallet.held -= points
-    wallet.spent += points
-    return _append(
-        wallet,
-        kind=LedgerEntry.Kind.SPEND,
+    return _order_move(
+        LedgerEntry.Kind.SPEND,
+        wallet=wallet,
         points=points,
-        key=idempotency_key,
-        now=now,
+        idempotency_key=idempotency_key,
         order_id=order_id,
         actor=actor,
         reason=reason,
-        fields=("held", "spent"),
+        now=now,
     )
 
 
@@ -451,63 +456,61 @@ def wallet_return(
 ) -> LedgerEntry:
     """Return spent points of a refunded order (R1-R5): spent -> available while
     the wallet is valid, else -> the program's budget (R5, T4)."""
-    now = now or timezone.now()
-    _positive(points)
-    wallet = _lock_wallet(wallet)
-    if first := _replay(key=idempotency_key, wallet_id=wallet.pk, kind=LedgerEntry.Kind.RETURN):
-        return first
-    if points > wallet.spent:
-        raise RuleError(
-            _("Only %(spent)s points were spent.") % {"spent": f"{wallet.spent:,}"},
-            code="invalid_state",
-        )
-    wallet.spent -= points
-    to_program = _give_back(wallet, points=points, now=now)
-    return _append(
-        wallet,
-        kind=LedgerEntry.Kind.RETURN,
+    return _order_move(
+        LedgerEntry.Kind.RETURN,
+        wallet=wallet,
         points=points,
-        key=idempotency_key,
-        now=now,
-        to_program=to_program,
+        idempotency_key=idempotency_key,
         order_id=order_id,
         actor=actor,
         reason=reason,
-        fields=FIGURES,
+        now=now,
     )
 
 
-def revoke_key(wallet_id: int, grants: int) -> str:
-    return f"revoke:{wallet_id}:{grants}"
-
-
-def expire_key(wallet_id: int, grants: int) -> str:
-    return f"expire:{wallet_id}:{grants}"
+def close_key(kind: str, wallet_id: int, grants: int) -> str:
+    """The ledger key of a grant's revoke or expire: the sweeps (SQL) and the
+    services write the same, so the two never move the same points twice."""
+    return f"{kind}:{wallet_id}:{grants}"
 
 
 def _close(
-    wallet: Wallet, *, kind: str, status: str, key: str, now: dt.datetime, actor, reason: str
+    wallet: Wallet | int,
+    kind: str,
+    *,
+    status: str,
+    due: Callable[[Wallet, dt.datetime], bool],
+    actor,
+    reason: str,
+    now: dt.datetime | None,
 ) -> LedgerEntry | None:
+    """Close a grant (revoke T3, expire T4): its status moves by the wallet's
+    machine and its available points, if any, go back to the program."""
+    now = now or timezone.now()
+    wallet = _wallet_lock(wallet)
+    key = close_key(kind, wallet.pk, wallet.grants)
+    if first := _replay(key=key, wallet_id=wallet.pk, kind=kind):
+        return first
+    if wallet.status == status:
+        return None  # closed with nothing available: already done
+    if wallet.status != Wallet.Status.ACTIVE or not due(wallet, now):
+        raise RuleError(
+            _("These points cannot be taken back now."),
+            code="invalid_state",
+        )
     points = wallet.available
-    wallet.status = status
-    wallet.available = 0
-    wallet.returned_to_program += points
-    if not points:
-        # Nothing left to move (all held or spent): the status changes, no entry.
-        wallet.save(update_fields=["status", "updated_at"])
-        return None
-    _refill_program(program_id=wallet.program_id, points=points)
-    return _append(
+    entry = None
+    if points:
+        entry = _move(wallet, kind, points=points, key=key, now=now, actor=actor, reason=reason)
+    WALLET.apply(
         wallet,
-        kind=kind,
-        points=points,
-        key=key,
-        now=now,
-        to_program=True,
+        kind,
         actor=actor,
-        reason=reason,
-        fields=("status", "available", "returned_to_program"),
+        now=now,
+        data={"points": points},
+        **{figure: getattr(wallet, figure) for figure in FIGURES},
     )
+    return entry
 
 
 @transaction.atomic
@@ -518,27 +521,14 @@ def wallet_revoke(
     back to the program; the member may apply again. Refused (`invalid_state`)
     before the deadline or once the grant was used; a repeat is a no-op that
     returns the first entry. `points.sweeps.revoke_unused` does this in bulk."""
-    now = now or timezone.now()
-    wallet = _lock_wallet(wallet)
-    key = revoke_key(wallet.pk, wallet.grants)
-    if first := _replay(key=key, wallet_id=wallet.pk, kind=LedgerEntry.Kind.REVOKE):
-        return first
-    if wallet.status == Wallet.Status.REVOKED:
-        return None  # revoked with nothing available: already done
-    if (
-        wallet.status != Wallet.Status.ACTIVE
-        or wallet.first_used_at is not None
-        or now <= wallet.activation_deadline
-    ):
-        raise RuleError(_("This grant cannot be revoked."), code="invalid_state")
     return _close(
         wallet,
-        kind=LedgerEntry.Kind.REVOKE,
+        LedgerEntry.Kind.REVOKE,
         status=Wallet.Status.REVOKED,
-        key=key,
-        now=now,
+        due=lambda w, now: w.first_used_at is None and now > w.activation_deadline,
         actor=actor,
         reason=reason or LedgerEntry.Cause.ACTIVATION,
+        now=now,
     )
 
 
@@ -549,23 +539,14 @@ def wallet_expire(
     """T4: at the validity deadline every available point goes back to the
     program (held points stay with their orders); no new application in this
     program. `points.sweeps.expire_due` does this in bulk."""
-    now = now or timezone.now()
-    wallet = _lock_wallet(wallet)
-    key = expire_key(wallet.pk, wallet.grants)
-    if first := _replay(key=key, wallet_id=wallet.pk, kind=LedgerEntry.Kind.EXPIRE):
-        return first
-    if wallet.status == Wallet.Status.EXPIRED:
-        return None  # expired with nothing available: already done
-    if wallet.status != Wallet.Status.ACTIVE or now <= wallet.expires_at:
-        raise RuleError(_("These points have not expired."), code="invalid_state")
     return _close(
         wallet,
-        kind=LedgerEntry.Kind.EXPIRE,
+        LedgerEntry.Kind.EXPIRE,
         status=Wallet.Status.EXPIRED,
-        key=key,
-        now=now,
+        due=lambda w, now: now > w.expires_at,
         actor=actor,
         reason=reason or LedgerEntry.Cause.VALIDITY,
+        now=now,
     )
 
 
@@ -764,13 +745,6 @@ def wallet_notify_granted(*, wallet_id: int) -> bool:
 # ---------------------------------------------------------------------------
 
 _S = ExpertRequest.Status
-EXPERT_TRANSITIONS: dict[str, set[str]] = {
-    _S.REQUESTED: {_S.ASSIGNED, _S.CANCELLED},
-    _S.ASSIGNED: {_S.SCHEDULED, _S.DONE, _S.CANCELLED},
-    _S.SCHEDULED: {_S.DONE, _S.CANCELLED},
-    _S.DONE: set(),
-    _S.CANCELLED: set(),
-}
 
 
 @transaction.atomic
@@ -795,38 +769,15 @@ def expert_request_create(
     )
     request.full_clean()
     request.save()
-    ExpertRequestEvent.objects.create(
-        request=request, from_status="", to_status=request.status, actor=user
-    )
+    EXPERT_REQUEST.record(request, "create", actor=user)
     return request
 
 
-def expert_request_check_move(*, request: ExpertRequest, to: str) -> None:
-    """Raise RuleError (`invalid_state`) when `request` cannot move to `to` from
-    its current status. Writes nothing: the moves below ask it under the row lock,
-    and the admin's form asks it first so that a refused step is a form error."""
-    if to not in EXPERT_TRANSITIONS[request.status]:
-        raise RuleError(
-            _("A request that is %(status)s cannot become %(to)s.")
-            % {"status": request.get_status_display(), "to": ExpertRequest.Status(to).label},
-            code="invalid_state",
-        )
-
-
 def _expert_move(
-    request: ExpertRequest, *, to: str, actor, note: str = "", **fields
+    request: ExpertRequest, action: str, *, actor, note: str = "", **fields
 ) -> ExpertRequest:
-    locked = ExpertRequest.objects.select_for_update().get(pk=request.pk)
-    expert_request_check_move(request=locked, to=to)
-    before = locked.status
-    for name, value in fields.items():
-        setattr(locked, name, value)
-    locked.status = to
-    locked.save()
-    ExpertRequestEvent.objects.create(
-        request=locked, from_status=before, to_status=to, actor=actor, note=note
-    )
-    return locked
+    request = lock_row(ExpertRequest.objects.all(), request)
+    return EXPERT_REQUEST.apply(request, action, actor=actor, note=note, **fields)
 
 
 @transaction.atomic
@@ -836,9 +787,7 @@ def expert_request_assign(
     """Staff assign an expert (and take charge of the request)."""
     if not expert.strip():
         raise ValidationError({"expert": _("Name the expert.")})
-    return _expert_move(
-        request, to=_S.ASSIGNED, actor=actor, note=note, expert=expert, assigned_to=actor
-    )
+    return _expert_move(request, "assign", actor=actor, note=note, expert=expert, assigned_to=actor)
 
 
 @transaction.atomic
@@ -846,17 +795,16 @@ def expert_request_schedule(
     *, request: ExpertRequest, actor, scheduled_for: dt.datetime, note: str = ""
 ) -> ExpertRequest:
     """Staff record when the visit or call takes place."""
-    return _expert_move(
-        request, to=_S.SCHEDULED, actor=actor, note=note, scheduled_for=scheduled_for
-    )
+    return _expert_move(request, "schedule", actor=actor, note=note, scheduled_for=scheduled_for)
 
 
 @transaction.atomic
 def expert_request_complete(*, request: ExpertRequest, actor, note: str = "") -> ExpertRequest:
-    return _expert_move(request, to=_S.DONE, actor=actor, note=note)
+    """Staff record that the visit or call took place."""
+    return _expert_move(request, "complete", actor=actor, note=note)
 
 
 @transaction.atomic
 def expert_request_cancel(*, request: ExpertRequest, actor, note: str = "") -> ExpertRequest:
-    """Staff, or the member while nobody is assigned, cancel the request."""
-    return _expert_move(request, to=_S.CANCELLED, actor=actor, note=note)
+    """Staff cancel the request."""
+    return _expert_move(request, "cancel", actor=actor, note=note)

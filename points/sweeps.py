@@ -57,6 +57,14 @@ WITH due AS (
            %(kind)s || ':' || id || ':' || grants, %(now)s
     FROM moved WHERE available > 0
     RETURNING id
+), events AS (
+    -- The wallet machine's event (points.machines.WALLET), zero-point closes too.
+    INSERT INTO points_walletevent
+        (wallet_id, action, from_status, to_status, actor_id, actor_role, at, note, data)
+    SELECT id, %(kind)s, 'active', %(status)s, NULL, 'system', %(now)s, '',
+           json_build_object('points', available)::jsonb
+    FROM moved
+    RETURNING id
 ), budgets AS (
     UPDATE points_program AS p
     SET budget_available = p.budget_available + s.points
@@ -65,7 +73,8 @@ WITH due AS (
     RETURNING p.id
 )
 SELECT (SELECT COUNT(*) FROM moved), (SELECT MAX(id) FROM moved),
-       (SELECT COUNT(*) FROM entries), (SELECT COUNT(*) FROM budgets)
+       (SELECT COUNT(*) FROM entries), (SELECT COUNT(*) FROM events),
+       (SELECT COUNT(*) FROM budgets)
 """
 
 
@@ -85,7 +94,7 @@ def _sweep_pg(
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, params)
-            moved, last_id, _entries, _budgets = cursor.fetchone()
+            moved, last_id, _entries, _events, _budgets = cursor.fetchone()
         total += moved
         if moved < batch:
             return total

@@ -30,9 +30,6 @@ class EventInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 def history_html(events) -> str:
     """Events as read-only lines for an admin page whose form staff submit (an

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from orders.models import Order
 from points.models import Program, Wallet
+from points.selectors import program_reconciliation
 from refunds.models import Refund
 
 PAID = [Order.Status.CONFIRMED, Order.Status.IN_SERVICE, Order.Status.COMPLETED]
@@ -55,6 +56,7 @@ def program_overview(*, program: Program) -> dict:
         points_back=Sum("points_returned", default=0),
     )
     flagged = in_program.filter(Q(invoice_late=True) | Q(delivery_late=True)).count()
+    reconciliation = program_reconciliation(program=program)
     return {
         "program": program,
         "wallets": wallets,
@@ -65,9 +67,9 @@ def program_overview(*, program: Program) -> dict:
         "by_vendor": list(by_vendor),
         "refunds": refunds,
         "flagged": flagged,
-        # The ledger's balance sheet: every granted point is somewhere.
-        "balanced": wallets["granted"]
-        == wallets["available"] + wallets["held"] + wallets["spent"] + wallets["returned"],
+        # The books from both ends (T5, P2): can show ✘, and says where.
+        "reconciliation": reconciliation,
+        "balanced": reconciliation.balanced,
     }
 
 

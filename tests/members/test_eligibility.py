@@ -152,7 +152,7 @@ def test_M5_tax_registered_business_waits_for_review_due_in_one_business_day(pro
     result = _check(business, program)
     assert result.code == "pending_review" and not result.eligible
     assert business.eligibility_code == "pending_review"
-    assert MemberEvent.objects.filter(business=business, event="review_requested").exists()
+    assert MemberEvent.objects.filter(business=business, action="review_requested").exists()
 
 
 def test_M5_staff_approve_and_the_member_is_emailed_after_commit(program, staff_user):

@@ -133,7 +133,7 @@ def test_national_id_is_masked_for_the_member_never_in_urls_or_logs(client, capl
     assert NATIONAL_ID not in caplog.text
     application = RegistrationApplication.objects.get()
     assert NATIONAL_ID not in repr(application)
-    assert all(NATIONAL_ID not in str(event.detail) for event in application.events.all())
+    assert all(NATIONAL_ID not in str(event.data) for event in application.events.all())
 
 
 def test_login_is_locked_per_account_after_repeated_failures(client, settings):
@@ -213,5 +213,5 @@ def test_M1_seed_demo_sets_the_states_the_demo_accounts_promise():
         and states["00238778"].eligibility_code == "pending_review"
     )
     assert states["22099131"].eligible is False and states["22099131"].foreign_branch
-    assert states["04702088"].events.filter(event="review_requested").count() == 0
-    assert states["00238778"].events.filter(event="review_requested").count() == 1
+    assert states["04702088"].events.filter(action="review_requested").count() == 0
+    assert states["00238778"].events.filter(action="review_requested").count() == 1

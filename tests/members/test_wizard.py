@@ -69,7 +69,7 @@ def test_M6_steps_run_in_order_and_end_with_an_active_member(sms_outbox):
     assert user.business.representative_national_id == NATIONAL_ID
     assert application.representative_national_id == ""  # kept on the business only
     assert EmailAddress.objects.get(user=user).verified
-    assert [e.event for e in MemberEvent.objects.filter(application=application)] == [
+    assert [e.action for e in MemberEvent.objects.filter(application=application)] == [
         "started",
         "method_chosen",
         "verified",

@@ -57,3 +57,47 @@ def test_staff_open_the_overview_from_the_admin(
     expect(page.locator("[data-testid=budget]")).to_contain_text("NT$3,000,000")
     page.screenshot(path=os.path.join(artifacts_dir, "admin-overview.png"), full_page=True)
     context.close()
+
+
+def test_T5_reconciliation_shows_a_wallet_whose_ledger_was_tampered_with(
+    program, member_a, wallet_a, plan, staff_user
+):
+    from django.db import connection
+
+    from points.models import LedgerEntry
+
+    submitted(member_a, plan)
+    assert program_overview(program=program)["balanced"]
+    # Bypass the append-only trigger, as only someone with the database could:
+    # the hold disappears from the ledger while the wallet still says "held".
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        LedgerEntry.objects.filter(wallet=wallet_a, kind="hold").delete()
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+    figures = program_overview(program=program)
+    assert not figures["balanced"]
+    off = figures["reconciliation"].wallets_off
+    assert [row["wallet"] for row in off] == [wallet_a.pk]
+    assert off[0]["stored"]["held"] == 30_000 and off[0]["from_ledger"]["held"] == 0
+    staff = Client()
+    staff.force_login(staff_user)
+    page = staff.get("/admin/overview/").content.decode()
+    assert "✘" in page and 'data-testid="wallets-off"' in page
+
+
+def test_P2_reconciliation_shows_a_budget_that_does_not_match_the_wallets(
+    program, member_a, staff_user
+):
+    from django.db.models import F
+
+    from points.models import Program
+
+    assert program_overview(program=program)["balanced"]
+    # Points appear in the budget that no wallet gave back.
+    Program.objects.filter(pk=program.pk).update(budget_available=F("budget_available") + 1)
+    figures = program_overview(program=program)
+    assert not figures["balanced"] and not figures["reconciliation"].wallets_off
+    assert figures["reconciliation"].budget_used + 1 == figures["reconciliation"].granted_net
+    staff = Client()
+    staff.force_login(staff_user)
+    assert 'data-testid="budget-off"' in staff.get("/admin/overview/").content.decode()
