@@ -1,15 +1,17 @@
-"""What `make test` brings on a machine that lacks it (tests/services.py),
-proven here even when the real servers answer."""
+"""What `make test` brings on a machine that lacks it (tests/services.py and
+tests/system-packages.sh), proven here even when the real servers answer."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import psycopg2
+import pytest
 import redis
 
 from tests import services
@@ -72,3 +74,69 @@ def test_throwaway_postgres_and_redis_start_serve_and_leave_nothing_behind():
     assert not workdir.exists()
     assert pg.process.poll() is not None and rd.process.poll() is not None
     assert not services.answers(db_url, 5432)
+
+
+# tests/system-packages.sh, against stand-ins for the system's commands, so
+# nothing is installed and the real packages need not be missing.
+
+
+@pytest.fixture
+def fake_system(tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("grep",):
+        os.symlink(shutil.which(tool), bin_dir / tool)
+    calls = tmp_path / "calls"
+
+    def tool(name, body="exit 0"):
+        path = bin_dir / name
+        path.write_text(f"#!/bin/sh\n{body}\n")
+        path.chmod(0o755)
+
+    def run(uid=1000, **present):
+        tool("id", f"echo {uid}")
+        tool("apt-get", f'echo "apt-get $*" >> {calls}')
+        for name in ("msgfmt", "chromium"):
+            (bin_dir / name).unlink(missing_ok=True)
+            if present.get(name, True):
+                tool(name)
+        fonts = "Noto Sans CJK TC" if present.get("fonts", True) else "DejaVu Sans"
+        tool("fc-list", f"echo '{fonts}'")
+        env = {"PATH": str(bin_dir)}
+        result = subprocess.run(
+            ["/bin/sh", str(ROOT / "tests" / "system-packages.sh")],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        result.apt = calls.read_text().splitlines() if calls.exists() else []
+        return result
+
+    return run
+
+
+def test_system_packages_present_means_silence(fake_system):
+    result = fake_system()
+    assert (result.returncode, result.stdout, result.stderr, result.apt) == (0, "", "", [])
+
+
+def test_system_packages_missing_without_root_say_the_command_to_run(fake_system):
+    result = fake_system(chromium=False, fonts=False)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "tcloud tests need chromium fonts-noto-cjk: run "
+        "`sudo apt-get install -y --no-install-recommends chromium fonts-noto-cjk`, "
+        "then make test again"
+    ]
+    assert result.apt == []
+
+
+def test_system_packages_missing_as_root_are_installed_with_apt_get(fake_system):
+    result = fake_system(uid=0, msgfmt=False, chromium=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "tcloud tests: apt-get install gettext chromium\n"
+    assert result.apt == [
+        "apt-get update -qq",
+        "apt-get install -y -qq --no-install-recommends gettext chromium",
+    ]
