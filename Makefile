@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test messages lint clean
+.PHONY: serve test system-packages messages lint clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "tcloud needs Python 3.11")'
@@ -25,11 +25,17 @@ serve: messages
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# Check the layers (pyproject: [tool.importlinter]), then run every test against
-# the real PostgreSQL and Redis on 127.0.0.1.
-test: messages
+# Check the layers (pyproject: [tool.importlinter]), then run every test.
+# Installs the system packages the tests need when it may, and starts a
+# throwaway PostgreSQL / Redis for the run when the configured ones
+# (TEST_DATABASE_URL, TEST_REDIS_URL; 127.0.0.1 by default) do not answer
+# (tests/services.py).
+test: system-packages messages
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+system-packages:
+	@sh tests/system-packages.sh
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .

@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-CHROMIUM = os.environ.get("TCLOUD_CHROMIUM", "/usr/bin/chromium")
+# The one tests/system-packages.sh looks for (and installs): `chromium` on PATH.
+CHROMIUM = os.environ.get("TCLOUD_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # As root in a sandbox without a network: no sandbox, no background traffic.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -24,7 +25,7 @@ CHROMIUM_ARGS = [
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.fail(
-            f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk (.ci/run does)"
+            f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk (make test does)"
         )
     # Playwright's sync API runs an event loop in this thread; the live server's
     # database work happens in its own thread, so Django's guard is moot here.

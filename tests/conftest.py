@@ -1,44 +1,17 @@
-"""Shared fixtures. Tests run against the real PostgreSQL and Redis."""
+"""Shared fixtures. Tests run against the real PostgreSQL and Redis.
+
+tests/services.py (a plugin, see pyproject) finds or starts them before Django
+reads its settings.
+"""
 
 from __future__ import annotations
 
 import os
-import socket
-from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
 
 from tests import factories
-
-HOW_TO_GET_SERVICES = (
-    "start them with `docker compose up -d db redis` (after `cp .env.example .env`) and set "
-    "TEST_DATABASE_URL=postgres://tcloud:$POSTGRES_PASSWORD@127.0.0.1:5432/tcloud"
-)
-
-
-def _answers(url: str, default_port: int) -> bool:
-    parsed = urlparse(url)
-    try:
-        with socket.create_connection((parsed.hostname, parsed.port or default_port), timeout=3):
-            return True
-    except OSError:
-        return False
-
-
-def pytest_configure(config):
-    # Fail in one line, not with a wall of connection errors.
-    db = settings.DATABASES["default"]
-    db_url = f"postgres://{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
-    missing = []
-    if not _answers(db_url, 5432):
-        missing.append(f"PostgreSQL ({db_url})")
-    if not _answers(settings.REDIS_URL, 6379):
-        missing.append(f"Redis ({settings.REDIS_URL})")
-    if missing:
-        pytest.exit(
-            f"tcloud tests need {' and '.join(missing)}: {HOW_TO_GET_SERVICES}", returncode=3
-        )
 
 
 @pytest.fixture
