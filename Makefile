@@ -16,10 +16,12 @@ $(STAMP): pyproject.toml
 
 messages: $(STAMP)
 	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: apt-get install gettext"; exit 1; }
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+	TCLOUD_DEMO=true $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
-# Serve the site with demo data on http://127.0.0.1:8000/ (SQLite and in-process
-# jobs unless DATABASE_URL / REDIS_URL are set).
+# Serve the site with demo data on http://127.0.0.1:8000/: the demo mode
+# (TCLOUD_DEMO) with SQLite and in-process jobs unless DATABASE_URL / REDIS_URL
+# are set. Without TCLOUD_DEMO the site runs as production and needs every setting.
+serve: export TCLOUD_DEMO = true
 serve: messages
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo
@@ -39,7 +41,7 @@ system-packages:
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=tcloud.test_settings $(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 test-artifacts

@@ -27,10 +27,15 @@ class ConfigError(SystemExit):
         super().__init__(f"tcloud: setting {name} {problem}")
 
 
+REQUIRED = "is required outside the demo (TCLOUD_DEMO=true runs the demo)"
+
+
 class Config:
     def __init__(self, base_dir: Path) -> None:
         self.base_dir = base_dir
         self.env = environ.Env()
+        # Set by settings once TCLOUD_DEMO is read: the demo may fill in defaults.
+        self.demo = False
 
     def _raw(self, name: str) -> str | None:
         value = self.env.str(name, default=None)
@@ -46,9 +51,7 @@ class Config:
         raw = self._raw(name)
         if raw is None:
             if default is None:
-                raise ConfigError(
-                    name, f"is required when DEBUG is off (one of {', '.join(choices)})"
-                )
+                raise ConfigError(name, f"{REQUIRED} (one of {', '.join(choices)})")
             return default
         if raw not in choices:
             raise ConfigError(name, f"must be one of {', '.join(choices)}, not {raw!r}")
@@ -59,9 +62,7 @@ class Config:
         raw = self._raw(name)
         if raw is None:
             if default is None:
-                raise ConfigError(
-                    name, "is required when DEBUG is off (dotted path, e.g. package.module.Class)"
-                )
+                raise ConfigError(name, f"{REQUIRED} (dotted path, e.g. package.module.Class)")
             return default
         if not _DOTTED_PATH.fullmatch(raw):
             raise ConfigError(name, f"must be a dotted path like package.module.Class, not {raw!r}")
@@ -90,17 +91,17 @@ class Config:
         raw = self._raw(name)
         if raw is None:
             if default is None:
-                raise ConfigError(name, "is required when DEBUG is off (comma-separated)")
+                raise ConfigError(name, f"{REQUIRED} (comma-separated)")
             return default
         return [item.strip() for item in raw.split(",") if item.strip()]
 
-    def secret_key(self, *, debug: bool) -> str:
+    def secret_key(self) -> str:
         raw = self._raw("SECRET_KEY")
         if raw is None:
-            if debug:
+            if self.demo:
                 return _INSECURE_DEMO_KEY
-            raise ConfigError("SECRET_KEY", "is required when DEBUG is off")
-        if not debug and (len(raw) < 50 or len(set(raw)) < 5):
+            raise ConfigError("SECRET_KEY", REQUIRED)
+        if not self.demo and (len(raw) < 50 or len(set(raw)) < 5):
             raise ConfigError("SECRET_KEY", "must be at least 50 varied characters")
         return raw
 
@@ -108,7 +109,7 @@ class Config:
         raw = self._raw(name)
         if raw is None:
             if required:
-                raise ConfigError(name, "is required when DEBUG is off (postgres://...)")
+                raise ConfigError(name, f"{REQUIRED} (postgres://...)")
             raw = _SQLITE_DEMO.format(path=self.base_dir / "db.sqlite3")
         scheme = urlparse(raw).scheme
         if scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
@@ -125,7 +126,7 @@ class Config:
         raw = self._raw(name)
         if raw is None:
             if required:
-                raise ConfigError(name, "is required when DEBUG is off")
+                raise ConfigError(name, REQUIRED)
             return None
         parsed = urlparse(raw)
         if parsed.scheme not in schemes or not parsed.hostname:
@@ -137,8 +138,10 @@ class Config:
             raise ConfigError(name, f"has a bad port: {raw!r}") from None
         return raw
 
-    def email(self, name: str, *, default: str) -> dict:
+    def email(self, name: str, *, default: str | None) -> dict:
         raw = self._raw(name) or default
+        if raw is None:
+            raise ConfigError(name, f"{REQUIRED} (smtp+tls://user:password@host:587)")
         try:
             return environ.Env.email_url_config(raw)
         except Exception as exc:  # noqa: BLE001

@@ -1,9 +1,12 @@
 """Settings for tcloud, read from the environment (django-environ).
 
-With nothing set, the embedded default serves the demo: DEBUG on, an SQLite file,
-Celery tasks run in-process and the deadline sweeps run on a thread of the web
-process. A deployment sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and
-DEBUG=false; `manage.py check --deploy` is clean on such settings.
+Production is the default: with nothing set the site refuses to start, naming
+the first setting it needs. `TCLOUD_DEMO=true` (the README's run command sets
+it) switches on the demo: DEBUG, an SQLite file, the verification simulator,
+the local business registry, SMS codes on the console, Celery tasks in-process
+and the deadline sweeps on a thread of the web process, each only where the
+corresponding setting is not given. `manage.py check --deploy` is clean on
+production settings and fails on the demo's.
 
 A missing or malformed setting stops start-up with one line naming it (see
 `tcloud.config`).
@@ -19,20 +22,22 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 cfg = Config(BASE_DIR)
 
-DEBUG = cfg.bool("DEBUG", default=True)
-SECRET_KEY = cfg.secret_key(debug=DEBUG)
+TCLOUD_DEMO = cfg.bool("TCLOUD_DEMO", default=False)
+cfg.demo = TCLOUD_DEMO
+DEBUG = cfg.bool("DEBUG", default=TCLOUD_DEMO)
+SECRET_KEY = cfg.secret_key()
 ALLOWED_HOSTS = cfg.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else None
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if TCLOUD_DEMO else None
 )
 CSRF_TRUSTED_ORIGINS = cfg.list("CSRF_TRUSTED_ORIGINS", default=[])
-VERIFICATION_SIMULATOR = cfg.bool("VERIFICATION_SIMULATOR", default=DEBUG)
+VERIFICATION_SIMULATOR = cfg.bool("VERIFICATION_SIMULATOR", default=TCLOUD_DEMO)
 # Membership (members/README.md): business registry ("local" file or "open_data"
 # MOEA + tax registration), trusted CA roots per certificate method (PEM files:
 # drop in MOEACA/MOICA), the mobile citizen certificate (FIDO) service, SMS.
-# With DEBUG off the registry and the SMS backend must be chosen explicitly: the
-# demo's registry file and console SMS are never used by default in production.
+# Outside the demo the registry and the SMS backend must be chosen explicitly:
+# the demo's registry file and console SMS are never used by default.
 MEMBERS_REGISTRY = cfg.choice(
-    "MEMBERS_REGISTRY", choices=("open_data", "local"), default="local" if DEBUG else None
+    "MEMBERS_REGISTRY", choices=("open_data", "local"), default="local" if TCLOUD_DEMO else None
 )
 MEMBERS_REGISTRY_TIMEOUT = 10
 MEMBERS_CA_FILES = {
@@ -43,14 +48,14 @@ MEMBERS_FIDO_ENDPOINT = cfg.str("MEMBERS_FIDO_ENDPOINT", default="")
 MEMBERS_FIDO_API_KEY = cfg.str("MEMBERS_FIDO_API_KEY", default="")
 MEMBERS_SMS_BACKEND = cfg.dotted_path(
     "MEMBERS_SMS_BACKEND",
-    default="members.verification.ConsoleSMSBackend" if DEBUG else None,
+    default="members.verification.ConsoleSMSBackend" if TCLOUD_DEMO else None,
 )
 
-DATABASES = {"default": cfg.database("DATABASE_URL", required=not DEBUG)}
+DATABASES = {"default": cfg.database("DATABASE_URL", required=not TCLOUD_DEMO)}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 DATABASES["default"].setdefault("CONN_MAX_AGE", 0 if DEBUG else 60)
 
-REDIS_URL = cfg.url("REDIS_URL", schemes=("redis", "rediss"), required=not DEBUG)
+REDIS_URL = cfg.url("REDIS_URL", schemes=("redis", "rediss"), required=not TCLOUD_DEMO)
 
 INSTALLED_APPS = [
     # The site first: its runserver (in-process sweeps for the demo) wins over
@@ -163,11 +168,16 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Email: the console in the demo, SMTP (EMAIL_URL) in production.
-_email = cfg.email("EMAIL_URL", default="consolemail://")
+# Email: SMTP (EMAIL_URL) in production, the console in the demo.
+_email = cfg.email("EMAIL_URL", default="consolemail://" if TCLOUD_DEMO else None)
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
-for _k, _v in _email.items():
-    globals()[_k] = _v
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = cfg.str("DEFAULT_FROM_EMAIL", default="tcloud <no-reply@tcloud.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -10,6 +10,9 @@ os.environ["DATABASE_URL"] = os.environ.get(
     "TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tcloud"
 )
 os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# The demo's defaults for what the tests do not set (the local registry, console
+# SMS, the simulator), with the real PostgreSQL and Redis above.
+os.environ.setdefault("TCLOUD_DEMO", "true")
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("VERIFICATION_SIMULATOR", "true")
 

@@ -17,9 +17,10 @@ PROD_ENV = {
     # Required with DEBUG off: production never falls back to the demo's choices.
     "MEMBERS_REGISTRY": "open_data",
     "MEMBERS_SMS_BACKEND": "members.verification.ConsoleSMSBackend",
+    "EMAIL_URL": "smtp+tls://tcloud:secret@smtp.example.tw:587",
 }
 # Optional settings a developer's shell may hold; the tests decide them.
-OPTIONAL = {"TRUSTED_PROXY", "LOG_LEVEL"}
+OPTIONAL = {"TRUSTED_PROXY", "LOG_LEVEL", "TCLOUD_DEMO"}
 
 
 def run_manage(*args, env=None, **extra):
@@ -84,23 +85,44 @@ def test_a_missing_or_malformed_setting_stops_startup_with_one_line_naming_it(en
     ],
 )
 def test_a_bad_value_stops_the_demo_too_with_one_line_naming_setting_and_value(env, name, value):
-    result = run_manage("check", env=env)
+    result = run_manage("check", env={"TCLOUD_DEMO": "true", **env})
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"tcloud: setting {name} ") and value in lines[0]
 
 
-def test_production_requires_the_registry_and_sms_backend_to_be_chosen_explicitly():
-    for name in ("MEMBERS_REGISTRY", "MEMBERS_SMS_BACKEND"):
+def test_production_requires_the_registry_sms_backend_and_email_to_be_chosen_explicitly():
+    required = "is required outside the demo (TCLOUD_DEMO=true runs the demo)"
+    expected = {
+        "MEMBERS_REGISTRY": f"{required} (one of open_data, local)",
+        "MEMBERS_SMS_BACKEND": f"{required} (dotted path, e.g. package.module.Class)",
+        "EMAIL_URL": f"{required} (smtp+tls://user:password@host:587)",
+    }
+    for name, problem in expected.items():
         env = {k: v for k, v in PROD_ENV.items() if k != name}
         result = run_manage("check", env=env)
         assert result.returncode == 1
-        assert result.stderr.strip() == f"tcloud: setting {name} " + (
-            "is required when DEBUG is off (one of open_data, local)"
-            if name == "MEMBERS_REGISTRY"
-            else "is required when DEBUG is off (dotted path, e.g. package.module.Class)"
-        )
+        assert result.stderr.strip() == f"tcloud: setting {name} {problem}"
+
+
+def test_with_no_settings_at_all_the_site_refuses_to_start_as_production():
+    result = run_manage("check", env={})
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("tcloud: setting SECRET_KEY is required outside the demo")
+
+
+def test_DEBUG_alone_does_not_make_a_demo():
+    # Before TCLOUD_DEMO, DEBUG=true quietly meant SQLite and the simulator.
+    result = run_manage("check", env={"DEBUG": "true"})
+    assert result.returncode == 1
+    assert "TCLOUD_DEMO=true" in result.stderr
+
+
+def test_check_deploy_fails_on_the_demo():
+    result = run_manage("check", "--deploy", env={**PROD_ENV, "TCLOUD_DEMO": "true"})
+    assert result.returncode != 0
+    assert "tcloud.E002" in result.stderr
 
 
 def _settings_of(env, *names):
@@ -127,7 +149,7 @@ def _settings_of(env, *names):
 def test_forwarded_headers_are_trusted_only_when_trusted_proxy_is_set():
     names = ("SECURE_PROXY_SSL_HEADER", "ALLAUTH_TRUSTED_PROXY_COUNT")
     assert _settings_of(PROD_ENV, *names) == "[None, None]"
-    assert _settings_of({}, *names) == "[None, None]"  # the demo
+    assert _settings_of({"TCLOUD_DEMO": "true"}, *names) == "[None, None]"  # the demo
     assert (
         _settings_of({**PROD_ENV, "TRUSTED_PROXY": "true"}, *names)
         == "[('HTTP_X_FORWARDED_PROTO', 'https'), 1]"
@@ -141,14 +163,15 @@ def test_production_behind_a_trusted_proxy_passes_check_deploy_with_no_warnings(
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
-def test_with_nothing_set_the_demo_runs_on_sqlite_with_in_process_jobs():
+def test_the_demo_switch_alone_runs_on_sqlite_with_in_process_jobs():
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, "
         "s.TCLOUD_INPROCESS_SWEEPS, s.DEBUG)"
     )
-    clean = {k: v for k, v in os.environ.items() if k not in PROD_ENV}
+    clean = {k: v for k, v in os.environ.items() if k not in {*PROD_ENV, *OPTIONAL}}
     clean["DJANGO_SETTINGS_MODULE"] = "tcloud.settings"
+    clean["TCLOUD_DEMO"] = "true"
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=settings.BASE_DIR,

@@ -14,3 +14,17 @@ def verification_simulator_off(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def demo_off(app_configs, **kwargs):
+    """The demo's defaults (SQLite, simulator, console SMS) are for trying the site."""
+    if settings.TCLOUD_DEMO:
+        return [
+            Error(
+                "TCLOUD_DEMO is on.",
+                hint="Unset TCLOUD_DEMO in production and give every setting (README).",
+                id="tcloud.E002",
+            )
+        ]
+    return []
