@@ -109,7 +109,9 @@ def test_production_requires_the_registry_sms_backend_and_email_to_be_chosen_exp
 def test_with_no_settings_at_all_the_site_refuses_to_start_as_production():
     result = run_manage("check", env={})
     assert result.returncode == 1
-    assert result.stderr.strip().startswith("tcloud: setting SECRET_KEY is required outside the demo")
+    assert result.stderr.strip().startswith(
+        "tcloud: setting SECRET_KEY is required outside the demo"
+    )
 
 
 def test_DEBUG_alone_does_not_make_a_demo():
