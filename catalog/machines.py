@@ -16,6 +16,7 @@ VENDOR = Machine(
     event_model=VendorEvent,
     event=lambda vendor: {"vendor": vendor},
     parties=lambda vendor: {"vendor_id": vendor.pk},
+    tones={V.PENDING: "info", V.APPROVED: "success", V.REJECTED: "danger"},
     transitions=[
         transition("approve", {V.PENDING, V.REJECTED}, V.APPROVED, "staff"),
         transition("reject", {V.PENDING}, V.REJECTED, "staff"),
@@ -29,6 +30,13 @@ PLAN = Machine(
     event_model=PlanEvent,
     event=lambda plan: {"plan": plan},
     parties=lambda plan: {"vendor_id": plan.vendor_id},
+    tones={
+        P.LISTED: "success",
+        P.SUBMITTED: "info",
+        P.CHANGES_REQUESTED: "warning",
+        P.REJECTED: "danger",
+        P.DRAFT: "secondary",
+    },
     transitions=[
         transition("edit", {P.DRAFT, P.CHANGES_REQUESTED}, None, "vendor"),
         # A listed plan's change waits in a revision (PLAN_REVISION) for staff.

@@ -81,6 +81,14 @@ class Vendor(models.Model):
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
 
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == self.Status.REJECTED
+
 
 class VendorEvent(Event):
     """One step of a vendor's life (applied, approved, invited, ...): who, when, what."""
@@ -280,6 +288,10 @@ class PlanRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} ({self.get_status_display()})"
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == self.Status.REJECTED
 
 
 class PlanEvent(Event):

@@ -36,6 +36,7 @@ BUSINESS_REVIEW = Machine(
     status_field="review_status",
     event_model=MemberEvent,
     event=lambda business: {"business": business},
+    tones={Review.PENDING: "info", Review.APPROVED: "success", Review.REJECTED: "warning"},
     transitions=[
         transition("review_requested", {Review.NOT_REQUIRED}, Review.PENDING, APPLICANT, "staff"),
         transition("review_approved", {Review.PENDING}, Review.APPROVED, "staff"),

@@ -86,6 +86,23 @@ class Business(models.Model):
         return mask_national_id(self.representative_national_id)
 
     @property
+    def review_required(self) -> bool:
+        return self.review_status != self.Review.NOT_REQUIRED
+
+    @property
+    def review_pending(self) -> bool:
+        return self.review_status == self.Review.PENDING
+
+    @property
+    def review_rejected(self) -> bool:
+        return self.review_status == self.Review.REJECTED
+
+    @property
+    def eligibility_pending_review(self) -> bool:
+        """Not eligible only because staff have not confirmed it yet (M5)."""
+        return self.eligibility_code == "pending_review"
+
+    @property
     def review_overdue(self) -> bool:
         return (
             self.review_status == self.Review.PENDING

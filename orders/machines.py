@@ -16,6 +16,18 @@ ORDER = Machine(
     event_model=OrderEvent,
     event=lambda order: {"order": order},
     parties=lambda order: {"business_id": order.business_id, "vendor_id": order.vendor_id},
+    tones={
+        S.DRAFT: "light",
+        S.SUBMITTED: "warning",
+        S.ACCEPTED: "warning",
+        S.CONFIRMED: "success",
+        S.IN_SERVICE: "success",
+        S.COMPLETED: "success",
+        S.REFUNDED: "success",
+        S.REJECTED: "secondary",
+        S.LAPSED: "secondary",
+        S.CANCELLED: "secondary",
+    },
     transitions=[
         transition("submit", {S.DRAFT}, S.SUBMITTED, "member"),
         transition("accept", {S.SUBMITTED}, S.ACCEPTED, "vendor"),

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -124,6 +126,22 @@ class Order(models.Model):
         return f"TC{self.pk:010d}" if self.pk else ""
 
     @property
+    def deadlines(self) -> list[tuple[str, dt.datetime | dt.date]]:
+        """What the order waits for next and by when (ORDER_DEADLINES), first
+        the most urgent; a date (not a deadline) for a running service's end."""
+        rows = []
+        for label, field, while_no_invoice in ORDER_DEADLINES.get(self.status, ()):
+            value = getattr(self, field)
+            if value and not (while_no_invoice and self.invoice_number):
+                rows.append((label, value))
+        return rows
+
+    @property
+    def awaiting_payment(self) -> bool:
+        """Accepted: the member pays the self-pay now (O5)."""
+        return self.status == self.Status.ACCEPTED
+
+    @property
     def flags(self) -> list[str]:
         return [
             name
@@ -133,6 +151,24 @@ class Order(models.Model):
             )
             if on
         ]
+
+
+# What an order waits for in each status (O4-O6): (label, column, only while
+# the invoice is missing). The vendor's queue sorts by the first that applies
+# (orders.selectors.orders_of_vendor); pages list them (`Order.deadlines`).
+_S = Order.Status
+ORDER_DEADLINES = {
+    _S.SUBMITTED: [(_("Vendor answers by"), "respond_by", False)],
+    _S.ACCEPTED: [(_("Pay by"), "pay_by", False)],
+    _S.CONFIRMED: [
+        (_("Invoice by"), "invoice_by", True),
+        (_("Service starts by"), "deliver_by", False),
+    ],
+    _S.IN_SERVICE: [
+        (_("Invoice by"), "invoice_by", True),
+        (_("Service until"), "service_end", False),
+    ],
+}
 
 
 class OrderEvent(Event):

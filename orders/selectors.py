@@ -9,7 +9,7 @@ from django.db.models import Case, F, QuerySet, When
 from django.utils import timezone
 
 from catalog.selectors import plan_is_subsidy_eligible
-from orders.models import Order
+from orders.models import ORDER_DEADLINES, Order
 from points.rules import copay_points
 from points.selectors import program_current, wallet_for
 
@@ -64,13 +64,14 @@ def orders_of_vendor(*, vendor, status: str | None = None) -> QuerySet[Order]:
     )
     if status:
         qs = qs.filter(status=status)
-    S = Order.Status
+    # The first deadline that applies in each status (ORDER_DEADLINES), in SQL.
     next_deadline = Case(
-        When(status=S.SUBMITTED, then=F("respond_by")),
-        When(status=S.ACCEPTED, then=F("pay_by")),
-        When(status=S.CONFIRMED, invoice_number="", then=F("invoice_by")),
-        When(status=S.CONFIRMED, then=F("deliver_by")),
-        When(status=S.IN_SERVICE, invoice_number="", then=F("invoice_by")),
+        *(
+            When(status=status, then=F(field), **({"invoice_number": ""} if no_invoice else {}))
+            for status, rows in ORDER_DEADLINES.items()
+            for _label, field, no_invoice in rows
+            if field != "service_end"
+        )
     )
     return qs.annotate(next_deadline=next_deadline).order_by(
         F("next_deadline").asc(nulls_last=True), "-created_at"

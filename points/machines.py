@@ -15,6 +15,7 @@ WALLET = Machine(
     event_model=WalletEvent,
     event=lambda wallet: {"wallet": wallet},
     parties=lambda wallet: {"business_id": wallet.business_id},
+    tones={W.ACTIVE: "success"},
     transitions=[
         # The member's self-assessment grants; staff and the demo data may too.
         transition("grant", {W.NONE, W.REVOKED}, W.ACTIVE, "member", "staff", SYSTEM),

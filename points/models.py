@@ -223,6 +223,18 @@ class Wallet(models.Model):
     def __str__(self) -> str:
         return f"{self.business} / {self.program}"
 
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.status == self.Status.REVOKED
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.EXPIRED
+
     def usable_at(self, moment: dt.datetime) -> bool:
         """Whether an order may hold this wallet's points at `moment`: active,
         not past its expiry (T4), and used already or not past its activation
@@ -460,6 +472,17 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.business} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def holds_points(self) -> bool:
+        """The business has this program's points (granted now or before)."""
+        return self.outcome in (self.Outcome.GRANTED, self.Outcome.ALREADY_GRANTED)
+
+    @property
+    def tone(self) -> str:
+        if self.outcome == self.Outcome.GRANTED:
+            return "success"
+        return "info" if self.outcome == self.Outcome.ALREADY_GRANTED else "warning"
 
     @property
     def outcome_message(self) -> str:

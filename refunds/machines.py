@@ -16,6 +16,7 @@ REFUND = Machine(
         "business_id": refund.order.business_id,
         "vendor_id": refund.order.vendor_id,
     },
+    tones={R.OWED: "warning", R.DISPUTED: "danger", R.SETTLED: "success"},
     transitions=[
         transition("confirm", {R.OWED}, R.SETTLED, "vendor"),
         transition("dispute", {R.OWED}, R.DISPUTED, "member", "vendor"),

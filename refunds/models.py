@@ -63,6 +63,10 @@ class Refund(models.Model):
     def __str__(self) -> str:
         return f"{self.order} {self.get_status_display()}"
 
+    @property
+    def is_disputed(self) -> bool:
+        return self.status == self.Status.DISPUTED
+
 
 class RefundEvent(Event):
     ACTION_LABELS = {

@@ -76,6 +76,7 @@ class Machine:
         event: Callable[[models.Model], dict],
         status_field: str = "status",
         parties: Callable[[models.Model], dict] = _no_parties,
+        tones: dict[str, str] | None = None,
         register: bool = True,
     ) -> None:
         self.model = model
@@ -88,6 +89,9 @@ class Machine:
         self.event = event
         self.status_field = status_field
         self.parties = parties
+        # How each status looks (a Bootstrap colour: success, warning, ...), so
+        # pages colour a status without naming it.
+        self.tones = tones or {}
         if register:
             _REGISTRY[model] = self
 
@@ -102,6 +106,9 @@ class Machine:
 
     def status_label(self, obj) -> str:
         return str(getattr(obj, f"get_{self.status_field}_display")())
+
+    def tone_of(self, obj) -> str:
+        return self.tones.get(self.status_of(obj), "secondary")
 
     def _party_ok(self, obj, actor, role: str) -> bool:
         owners = self.parties(obj)

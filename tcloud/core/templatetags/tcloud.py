@@ -11,6 +11,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from tcloud.core.calendar import TAIPEI
+from tcloud.core.statemachine import machine_for
 
 register = template.Library()
 
@@ -83,3 +84,23 @@ def deadline(value, now=None):
         "text-bg-danger" if passed else "text-bg-warning",
         countdown_text(value, now),
     )
+
+
+@register.simple_tag
+def allowed_actions(obj, user) -> list[str]:
+    """`{% allowed_actions order request.user as actions %}`: what this user may
+    do to `obj` now, from its state machine. Pages draw their buttons from it and
+    never test a status."""
+    if obj is None:
+        return []
+    actor = user if getattr(user, "is_authenticated", False) else None
+    if actor is None:
+        return []
+    return machine_for(obj).allowed_actions(obj, actor)
+
+
+@register.filter
+def tone(obj) -> str:
+    """The colour of an object's status (`badge text-bg-{{ order|tone }}`), from
+    its state machine."""
+    return machine_for(obj).tone_of(obj) if obj is not None else "secondary"
