@@ -20,7 +20,7 @@ from django.utils import timezone
 from catalog.models import Plan, PlanRevision, Vendor
 from points import selectors as points_selectors
 from points.models import Category
-from points.rules import copay_points, grant_points
+from points.rules import copay_parts, copay_points, grant_points
 from points.selectors import program_current
 
 SORTS = {
@@ -239,6 +239,12 @@ class SplitPreview:
     points: int
     self_pay: int
     assumed: bool  # True when `available` is the default full grant, not a balance
+    points_parts: int = 1  # the program's ratio (O9), to say it on the page
+    self_pay_parts: int = 1
+
+    @property
+    def parts_total(self) -> int:
+        return self.points_parts + self.self_pay_parts
 
 
 def split_preview(
@@ -256,8 +262,15 @@ def split_preview(
         available = grant_points(program)
     available = max(0, int(available))
     points = copay_points(price=price, available=available, program=program) if eligible else 0
+    points_parts, self_pay_parts = copay_parts(program)
     return SplitPreview(
-        price=price, available=available, points=points, self_pay=price - points, assumed=assumed
+        price=price,
+        available=available,
+        points=points,
+        self_pay=price - points,
+        assumed=assumed,
+        points_parts=points_parts,
+        self_pay_parts=self_pay_parts,
     )
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from catalog.selectors import plan_is_subsidy_eligible
 from orders.models import ORDER_DEADLINES, Order
-from points.rules import copay_points
+from points.rules import copay_parts, copay_points
 from points.selectors import program_current, wallet_for
 
 
@@ -24,6 +24,12 @@ class Split:
     wallet_id: int | None
     subsidy_eligible: bool  # the plan may use points (O1)
     available: int  # the member's available points (0 without a valid wallet)
+    points_parts: int = 1  # the program's ratio (O9), to say it on the page
+    self_pay_parts: int = 1
+
+    @property
+    def parts_total(self) -> int:
+        return self.points_parts + self.self_pay_parts
 
 
 def order_split(*, business, plan, now: dt.datetime | None = None) -> Split:
@@ -41,6 +47,7 @@ def order_split(*, business, plan, now: dt.datetime | None = None) -> Split:
     usable = wallet is not None and wallet.usable_at(now)
     available = wallet.available if usable else 0
     points = copay_points(price=plan.price, available=available, program=program) if eligible else 0
+    points_parts, self_pay_parts = copay_parts(program)
     return Split(
         price=plan.price,
         points_used=points,
@@ -48,6 +55,8 @@ def order_split(*, business, plan, now: dt.datetime | None = None) -> Split:
         wallet_id=wallet.pk if (usable and points) else None,
         subsidy_eligible=eligible,
         available=available,
+        points_parts=points_parts,
+        self_pay_parts=self_pay_parts,
     )
 
 

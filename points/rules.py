@@ -9,15 +9,18 @@ DEFAULT_POINTS_PER_MEMBER = 30_000
 DEFAULT_COPAY = (1, 1)  # points parts : self-pay parts
 
 
+def copay_parts(program=None) -> tuple[int, int]:
+    """The program's co-pay ratio (P1) as (points parts, self-pay parts)."""
+    if program is None:
+        return DEFAULT_COPAY
+    return (program.copay_points_parts, program.copay_self_pay_parts)
+
+
 def copay_points(*, price: int, available: int, program=None) -> int:
     """RULES O9 (and O2 at 1:1): with a ratio of a points : b self-pay, the points
     an order uses are min(available, floor(price x a / (a + b))); the self-pay is
     the rest of the price. `program` gives the ratio (P1)."""
-    if program is not None:
-        parts = (program.copay_points_parts, program.copay_self_pay_parts)
-    else:
-        parts = DEFAULT_COPAY
-    points_parts, self_pay_parts = parts
+    points_parts, self_pay_parts = copay_parts(program)
     return max(0, min(int(available), price * points_parts // (points_parts + self_pay_parts)))
 
 
