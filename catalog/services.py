@@ -149,11 +149,11 @@ def _vendor_review(*, vendor: Vendor, action: str, actor: User, note: str) -> Ve
         vendor, action, actor=actor, note=note, review_note=note, reviewed_at=timezone.now()
     )
     catalog_changed()
-    _notify_vendor(
+    _notify_reviewed(
         vendor,
         subject=_("tcloud: your vendor application was reviewed"),
-        body=_("Status: %(status)s\n\nNote from the program office:\n%(note)s")
-        % {"status": vendor.get_status_display(), "note": note or "-"},
+        status=vendor.get_status_display(),
+        note=note,
     )
     return vendor
 
@@ -170,6 +170,15 @@ def vendor_reject(*, vendor: Vendor, actor: User, note: str) -> Vendor:
     if not note.strip():
         raise ValidationError({"note": [_("Tell the vendor why.")]})
     return _vendor_review(vendor=vendor, action="reject", actor=actor, note=note)
+
+
+def _notify_reviewed(vendor: Vendor, *, subject: str, status: str, note: str) -> None:
+    """Tell the vendor what staff decided on its application, plan or change."""
+    body = _("Status: %(status)s\n\nNote from the program office:\n%(note)s") % {
+        "status": status,
+        "note": note or "-",
+    }
+    _notify_vendor(vendor, subject=subject, body=body)
 
 
 def _notify_vendor(vendor: Vendor, *, subject: str, body: str) -> None:
@@ -399,11 +408,11 @@ def _plan_review(*, plan: Plan, action: str, actor: User, note: str = "") -> Pla
     PLAN.apply(plan, action, actor=actor, note=note, **fields)
     catalog_changed()
     if action != "submit":
-        _notify_vendor(
+        _notify_reviewed(
             plan.vendor,
             subject=_("tcloud: your plan %(plan)s was reviewed") % {"plan": plan.name},
-            body=_("Status: %(status)s\n\nNote from the program office:\n%(note)s")
-            % {"status": plan.get_status_display(), "note": note or "-"},
+            status=plan.get_status_display(),
+            note=note,
         )
     return plan
 
@@ -463,11 +472,11 @@ def _revision_review(*, revision: PlanRevision, actor: User, note: str, approve:
     plan.review_note = note
     plan.save()
     catalog_changed()
-    _notify_vendor(
+    _notify_reviewed(
         plan.vendor,
         subject=_("tcloud: your change to %(plan)s was reviewed") % {"plan": plan.name},
-        body=_("Status: %(status)s\n\nNote from the program office:\n%(note)s")
-        % {"status": revision.get_status_display(), "note": note or "-"},
+        status=revision.get_status_display(),
+        note=note,
     )
     return plan
 

@@ -58,22 +58,28 @@ def _key(order: Order, step: str) -> str:
     return f"order:{order.pk}:{step}"
 
 
+def _move_points(order: Order, move, step: str, *, actor, now) -> None:
+    """Move the order's points in the ledger (hold, spend, release), keyed by the
+    order and the step so that a retried call moves nothing."""
+    if order.points_used:
+        move(
+            wallet=order.wallet_id,
+            points=order.points_used,
+            idempotency_key=_key(order, step),
+            order_id=order.pk,
+            actor=actor,
+            reason=LedgerEntry.Cause.ORDER,
+            now=now,
+        )
+
+
 def _end_unpaid(
     order: Order, action: str, *, actor, now, note: str = "", email: str | None
 ) -> Order:
     """Close a locked order that was never paid (O4, O5, or the member's own
     cancel): any points it held go back at once."""
     ORDER.apply(order, action, actor=actor, now=now, note=note)
-    if order.points_used:
-        wallet_release(
-            wallet=order.wallet_id,
-            points=order.points_used,
-            idempotency_key=_key(order, "release"),
-            order_id=order.pk,
-            actor=actor,
-            reason=LedgerEntry.Cause.ORDER,
-            now=now,
-        )
+    _move_points(order, wallet_release, "release", actor=actor, now=now)
     if email:
         _notify(order, email)
     return order
@@ -168,16 +174,7 @@ def order_submit(
         submitted_at=now,
         respond_by=business_deadline(now, RESPOND_DAYS),
     )
-    if order.points_used:
-        wallet_hold(
-            wallet=order.wallet_id,
-            points=order.points_used,
-            idempotency_key=_key(order, "hold"),
-            order_id=order.pk,
-            actor=actor,
-            reason=LedgerEntry.Cause.ORDER,
-            now=now,
-        )
+    _move_points(order, wallet_hold, "hold", actor=actor, now=now)
     _notify(order, "submitted")
     return order
 
@@ -299,16 +296,7 @@ def order_confirm_payment(*, order: Order | int, actor, now: dt.datetime | None 
         invoice_by=calendar.business_deadline(now, INVOICE_DAYS),
         deliver_by=calendar.business_deadline(now, DELIVER_DAYS),
     )
-    if order.points_used:
-        wallet_spend(
-            wallet=order.wallet_id,
-            points=order.points_used,
-            idempotency_key=_key(order, "spend"),
-            order_id=order.pk,
-            actor=actor,
-            reason=LedgerEntry.Cause.ORDER,
-            now=now,
-        )
+    _move_points(order, wallet_spend, "spend", actor=actor, now=now)
     _notify(order, "confirmed")
     return order
 

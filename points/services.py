@@ -362,110 +362,62 @@ def wallet_grant(
     return entry
 
 
-@transaction.atomic
-def wallet_hold(
-    *,
-    wallet: Wallet | int,
-    points: int,
-    idempotency_key: str,
-    order_id: int | None = None,
-    actor=None,
-    reason: str = "",
-    now: dt.datetime | None = None,
-) -> LedgerEntry:
+def _order_move_service(kind: str, doc: str):
+    """The service of one kind of an order's points move: the same signature for
+    all four, one body (`_order_move`), one entry of the ledger's table each."""
+
+    @transaction.atomic
+    def service(
+        *,
+        wallet: Wallet | int,
+        points: int,
+        idempotency_key: str,
+        order_id: int | None = None,
+        actor=None,
+        reason: str = "",
+        now: dt.datetime | None = None,
+    ) -> LedgerEntry:
+        return _order_move(
+            kind,
+            wallet=wallet,
+            points=points,
+            idempotency_key=idempotency_key,
+            order_id=order_id,
+            actor=actor,
+            reason=reason,
+            now=now,
+        )
+
+    service.__name__ = service.__qualname__ = f"wallet_{kind}"
+    service.__doc__ = doc
+    return service
+
+
+wallet_hold = _order_move_service(
+    LedgerEntry.Kind.HOLD,
     """Hold points for a pending order (O3): available -> held.
 
     Refused (`deadline_passed`) once the wallet cannot be used now
     (`Wallet.usable_at`: past its activation deadline unused, T3, or past its
     expiry, T4), even before the sweep has run; `insufficient_points` when fewer
     points are available. The first hold marks the grant as used, which keeps it
-    alive past the activation deadline (T3).
-    """
-    return _order_move(
-        LedgerEntry.Kind.HOLD,
-        wallet=wallet,
-        points=points,
-        idempotency_key=idempotency_key,
-        order_id=order_id,
-        actor=actor,
-        reason=reason,
-        now=now,
-    )
-
-
-@transaction.atomic
-def wallet_release(
-    *,
-    wallet: Wallet | int,
-    points: int,
-    idempotency_key: str,
-    order_id: int | None = None,
-    actor=None,
-    reason: str = "",
-    now: dt.datetime | None = None,
-) -> LedgerEntry:
+    alive past the activation deadline (T3).""",
+)
+wallet_release = _order_move_service(
+    LedgerEntry.Kind.RELEASE,
     """Release held points of an order that failed (O4, O5): held -> available
-    while the wallet is valid, else -> the program's budget (T4)."""
-    return _order_move(
-        LedgerEntry.Kind.RELEASE,
-        wallet=wallet,
-        points=points,
-        idempotency_key=idempotency_key,
-        order_id=order_id,
-        actor=actor,
-        reason=reason,
-        now=now,
-    )
-
-
-@transaction.atomic
-def wallet_spend(
-    *,
-    wallet: Wallet | int,
-    points: int,
-    idempotency_key: str,
-    order_id: int | None = None,
-    actor=None,
-    reason: str = "",
-    now: dt.datetime | None = None,
-) -> LedgerEntry:
+    while the wallet is valid, else -> the program's budget (T4).""",
+)
+wallet_spend = _order_move_service(
+    LedgerEntry.Kind.SPEND,
     """Spend held points of a confirmed order (O6): held -> spent. Held points
-    stay spendable after expiry: the order held them in time (T4)."""
-    return _order_move(
-        LedgerEntry.Kind.SPEND,
-        wallet=wallet,
-        points=points,
-        idempotency_key=idempotency_key,
-        order_id=order_id,
-        actor=actor,
-        reason=reason,
-        now=now,
-    )
-
-
-@transaction.atomic
-def wallet_return(
-    *,
-    wallet: Wallet | int,
-    points: int,
-    idempotency_key: str,
-    order_id: int | None = None,
-    actor=None,
-    reason: str = "",
-    now: dt.datetime | None = None,
-) -> LedgerEntry:
+    stay spendable after expiry: the order held them in time (T4).""",
+)
+wallet_return = _order_move_service(
+    LedgerEntry.Kind.RETURN,
     """Return spent points of a refunded order (R1-R5): spent -> available while
-    the wallet is valid, else -> the program's budget (R5, T4)."""
-    return _order_move(
-        LedgerEntry.Kind.RETURN,
-        wallet=wallet,
-        points=points,
-        idempotency_key=idempotency_key,
-        order_id=order_id,
-        actor=actor,
-        reason=reason,
-        now=now,
-    )
+    the wallet is valid, else -> the program's budget (R5, T4).""",
+)
 
 
 def close_key(kind: str, wallet_id: int, grants: int) -> str:

@@ -1,4 +1,4 @@
-"""Deadline sweeps of the points app (RULES T3, T4), listed in TCLOUD_SWEEPS.
+"""Deadline sweeps of the points app (RULES T3, T4), listed in tcloud.site.sweeps.
 
 Both are set-based: on PostgreSQL one statement per batch locks up to
 `BATCH` due wallets with `FOR UPDATE SKIP LOCKED`, moves their available points
@@ -26,6 +26,7 @@ import datetime as dt
 from django.db import connection, transaction
 
 from points.models import LedgerEntry, Wallet
+from points.services import wallet_expire, wallet_revoke
 from tcloud.core.errors import RuleError
 
 BATCH = 5_000
@@ -104,7 +105,6 @@ def _sweep_pg(
 
 
 def _sweep_each(queryset, service, *, now: dt.datetime) -> int:
-
     changed = 0
     for pk in queryset.values_list("pk", flat=True).iterator():
         try:
@@ -128,8 +128,6 @@ def revoke_unused(*, now: dt.datetime, batch: int = BATCH) -> int:
             reason=LedgerEntry.Cause.ACTIVATION,
             batch=batch,
         )
-    from points.services import wallet_revoke
-
     due = Wallet.objects.filter(
         status=Wallet.Status.ACTIVE, first_used_at__isnull=True, activation_deadline__lt=now
     )
@@ -149,7 +147,5 @@ def expire_due(*, now: dt.datetime, batch: int = BATCH) -> int:
             reason=LedgerEntry.Cause.VALIDITY,
             batch=batch,
         )
-    from points.services import wallet_expire
-
     due = Wallet.objects.filter(status=Wallet.Status.ACTIVE, expires_at__lt=now)
     return _sweep_each(due, wallet_expire, now=now)

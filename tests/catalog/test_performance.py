@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 # Pinned from a count: program, zone categories, page count, page rows, category
 # counts, vendor filter, term filter. A signed-in member adds session, user and
-# the assessment's recommended categories (points.selectors hook).
+# the assessment's recommended categories (points.selectors).
 MAX_QUERIES = 7
 
 

@@ -259,5 +259,5 @@ def test_T1_recommended_plans_are_listed_eligible_plans_of_the_categories(open_p
     assert selectors.plan_list_recommended(categories=[]) == []
 
 
-def test_T1_recommendation_hook_is_empty_without_an_assessment(member):
+def test_T1_no_plan_is_recommended_without_an_assessment(member):
     assert selectors.recommended_category_ids(member) == frozenset()
