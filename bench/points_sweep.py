@@ -77,9 +77,9 @@ def load(program, n: int, *, used: bool) -> None:
         cursor.execute(
             """
             INSERT INTO points_wallet (business_id, program_id, status, granted, available, held,
-                spent, returned_to_program, grants, grants_notified, granted_at,
+                spent, returned_to_program, grants, granted_at,
                 activation_deadline, expires_at, first_used_at, updated_at)
-            SELECT b.id, %(program)s, 'active', 30000, 30000, 0, 0, 0, 1, 1, %(granted)s,
+            SELECT b.id, %(program)s, 'active', 30000, 30000, 0, 0, 0, 1, %(granted)s,
                 %(granted)s + interval '1 month', %(granted)s + interval '3 months',
                 CASE WHEN %(used)s THEN %(granted)s END, %(granted)s
             FROM (SELECT id FROM members_business WHERE name LIKE 'bench %%'

@@ -11,9 +11,7 @@ import datetime as dt
 import secrets
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +32,7 @@ from members.taxid import tax_id_problem
 from points.models import Category
 from tcloud.core.errors import InvalidState, RuleError
 from tcloud.core.locks import lock_row
+from tcloud.core.outbox import outbox_email
 
 INVITATION_DAYS = 14
 # Fields a vendor edits; a listed plan's changes to any of them wait for review.
@@ -151,6 +150,7 @@ def _vendor_review(*, vendor: Vendor, action: str, actor: User, note: str) -> Ve
     catalog_changed()
     _notify_reviewed(
         vendor,
+        key=f"vendor:{vendor.pk}:{action}",
         subject=_("tcloud: your vendor application was reviewed"),
         status=vendor.get_status_display(),
         note=note,
@@ -172,21 +172,19 @@ def vendor_reject(*, vendor: Vendor, actor: User, note: str) -> Vendor:
     return _vendor_review(vendor=vendor, action="reject", actor=actor, note=note)
 
 
-def _notify_reviewed(vendor: Vendor, *, subject: str, status: str, note: str) -> None:
+def _notify_reviewed(vendor: Vendor, *, key: str, subject: str, status: str, note: str) -> None:
     """Tell the vendor what staff decided on its application, plan or change."""
     body = _("Status: %(status)s\n\nNote from the program office:\n%(note)s") % {
         "status": status,
         "note": note or "-",
     }
-    _notify_vendor(vendor, subject=subject, body=body)
+    # One email per decision: the key names the object and the moment of the decision.
+    _notify_vendor(vendor, key=f"{key}:{timezone.now().isoformat()}", subject=subject, body=body)
 
 
-def _notify_vendor(vendor: Vendor, *, subject: str, body: str) -> None:
-    recipients = [e for e in {vendor.contact_email, getattr(vendor.admin_user, "email", "")} if e]
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, sorted(recipients))
-        )
+def _notify_vendor(vendor: Vendor, *, key: str, subject: str, body: str) -> None:
+    recipients = [vendor.contact_email, getattr(vendor.admin_user, "email", "")]
+    outbox_email(key=key, to=recipients, subject=subject, body=body)
 
 
 @transaction.atomic
@@ -224,7 +222,7 @@ def vendor_invite(
         "%(who)s invites you to the vendor portal of %(vendor)s on tcloud.\n\n"
         "Create your account here (valid for %(days)s days):\n%(link)s"
     ) % {"who": actor.email, "vendor": vendor.name, "days": INVITATION_DAYS, "link": link}
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+    outbox_email(key=f"invitation:{invitation.pk}", to=[email], subject=subject, body=body)
     return invitation
 
 
@@ -410,6 +408,7 @@ def _plan_review(*, plan: Plan, action: str, actor: User, note: str = "") -> Pla
     if action != "submit":
         _notify_reviewed(
             plan.vendor,
+            key=f"plan:{plan.pk}:{action}",
             subject=_("tcloud: your plan %(plan)s was reviewed") % {"plan": plan.name},
             status=plan.get_status_display(),
             note=note,
@@ -474,6 +473,7 @@ def _revision_review(*, revision: PlanRevision, actor: User, note: str, approve:
     catalog_changed()
     _notify_reviewed(
         plan.vendor,
+        key=f"plan-revision:{revision.pk}",
         subject=_("tcloud: your change to %(plan)s was reviewed") % {"plan": plan.name},
         status=revision.get_status_display(),
         note=note,

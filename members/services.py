@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -40,6 +39,7 @@ from members.taxid import tax_id_problem
 from tcloud.core.calendar import business_deadline
 from tcloud.core.errors import InvalidState, RuleError
 from tcloud.core.locks import lock_row
+from tcloud.core.outbox import outbox_email
 from tcloud.core.statemachine import APPLICANT
 
 
@@ -621,20 +621,18 @@ def _send_email_code(application: RegistrationApplication) -> None:
     code = f"{secrets.randbelow(1_000_000):06d}"
     now = timezone.now()
     application.email_codes.filter(used_at__isnull=True).update(used_at=now)
-    EmailCode.objects.create(
+    email_code = EmailCode.objects.create(
         application=application,
         code_hash=vf.code_hash(str(application.pk), code),
         expires_at=now + EMAIL_CODE_LIFETIME,
     )
-    email = application.email
-    transaction.on_commit(
-        lambda: send_mail(
-            _("Your tcloud verification code"),
-            _("Your email verification code is %(code)s. It is valid for 10 minutes.")
-            % {"code": code},
-            None,
-            [email],
-        )
+    outbox_email(
+        key=f"email-code:{email_code.pk}",
+        to=[application.email],
+        subject=_("Your tcloud verification code"),
+        body=_("Your email verification code is %(code)s. It is valid for 10 minutes.")
+        % {"code": code},
+        sensitive=True,
     )
 
 
@@ -925,8 +923,12 @@ def business_review_decide(
             "Staff could not confirm the qualification of %(name)s: %(reason)s\nYou may "
             "still buy any plan at full self-pay."
         ) % {"name": business.name, "reason": reason}
-    if recipients:
-        transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+    outbox_email(
+        key=f"business:{business.pk}:review:{business.reviewed_at.isoformat()}",
+        to=recipients,
+        subject=subject,
+        body=body,
+    )
     return business
 
 

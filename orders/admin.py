@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from orders.models import Order, OrderEvent, OrderNotification
+from orders.models import Order, OrderEvent
 from tcloud.core.admin import EventInline
 
 
@@ -71,10 +71,3 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(OrderNotification)
-class OrderNotificationAdmin(admin.ModelAdmin):
-    list_display = ["order", "kind", "recipients", "sent_at"]
-    list_filter = ["kind"]
-    readonly_fields = ["order", "kind", "recipients", "sent_at"]

@@ -197,22 +197,3 @@ class OrderEvent(Event):
     class Meta(Event.Meta):
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
-
-
-class OrderNotification(models.Model):
-    """An email sent about an order; unique per kind so a rerun sends nothing."""
-
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(_("kind"), max_length=30)
-    recipients = models.TextField(_("recipients"))
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("order email")
-        verbose_name_plural = _("order emails")
-        constraints = [
-            models.UniqueConstraint(fields=["order", "kind"], name="order_notification_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.order_id} {self.kind}"

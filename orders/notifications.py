@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from orders.models import Order, OrderNotification
+from orders.models import Order
+from tcloud.core.outbox import outbox_email
 from tcloud.core.templatetags.tcloud import ntd, roc_date
 
 
@@ -136,15 +135,11 @@ def _message(order: Order, kind: str) -> tuple[list[str], str, str]:
     return recipients, subject % values, body % values
 
 
-@transaction.atomic
-def order_email_send(*, order_id: int, kind: str) -> bool:
-    """Send the `kind` email of an order unless it was sent; True when sent now."""
-    order = Order.objects.select_related("business", "vendor", "placed_by").get(pk=order_id)
+def order_email(order: Order, kind: str) -> None:
+    """Write the `kind` email of an order to the outbox, in the caller's
+    transaction (sent after commit, once: the key is the order and the kind)."""
     with translation.override(settings.LANGUAGE_CODE):
         recipients, subject, body = _message(order, kind)
-    _row, created = OrderNotification.objects.get_or_create(
-        order=order, kind=kind, defaults={"recipients": ", ".join(recipients)}
+    outbox_email(
+        key=f"order:{order.pk}:{kind}", to=recipients, subject=f"[tcloud] {subject}", body=body
     )
-    if created and recipients:
-        send_mail(f"[tcloud] {subject}", body, None, recipients)
-    return created

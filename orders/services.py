@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from catalog.selectors import plan_get_on_sale
 from orders.machines import ORDER
 from orders.models import Order
+from orders.notifications import order_email
 from orders.reauth import reauth_check
 from orders.selectors import order_split
 from points.models import LedgerEntry
@@ -49,9 +50,7 @@ def order_lock(order: Order | int) -> Order:
 
 
 def _notify(order: Order, kind: str) -> None:
-    from orders.tasks import send_order_email
-
-    send_order_email.delay_on_commit(order.pk, kind)
+    order_email(order, kind)
 
 
 def _key(order: Order, step: str) -> str:

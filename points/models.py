@@ -167,11 +167,6 @@ class Wallet(models.Model):
         blank=True,
         help_text=_("When an order first held points of the current grant (T3)."),
     )
-    grants_notified = models.PositiveSmallIntegerField(
-        _("grant emails sent"),
-        default=0,
-        help_text=_("How many grants the member was emailed about (the email task is idempotent)."),
-    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

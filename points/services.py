@@ -8,10 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from members.selectors import Reason
@@ -35,6 +37,7 @@ from points.signals import program_changed
 from tcloud.core.calendar import TAIPEI, add_months, end_of_day
 from tcloud.core.errors import RuleError
 from tcloud.core.locks import lock_row
+from tcloud.core.outbox import outbox_email
 
 
 @transaction.atomic
@@ -643,8 +646,7 @@ def assessment_complete(
                     reasons = [Reason(POINTS_EXPIRED)]
             else:
                 outcome, wallet = Submission.Outcome.GRANTED, entry.wallet
-                wallet_id = wallet.pk
-                transaction.on_commit(lambda: _send_grant_email(wallet_id))
+                _grant_email(wallet)
     if outcome not in Submission.Outcome.values:
         outcome = Submission.Outcome.NOT_ELIGIBLE
     submission.outcome = outcome
@@ -655,41 +657,17 @@ def assessment_complete(
     return AssessmentResult(submission, categories, wallet, outcome)
 
 
-def _send_grant_email(wallet_id: int) -> None:
-    from points.tasks import send_grant_email
-
-    send_grant_email.delay(wallet_id)
-
-
-def wallet_notify_granted(*, wallet_id: int) -> bool:
-    """Email the business's members that they can start buying (T1). Once per
-    grant: a repeat (a retried task) sends nothing. Returns whether it sent."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-
-    with transaction.atomic():
-        wallet = (
-            Wallet.objects.select_for_update()
-            .select_related("program", "business")
-            .get(pk=wallet_id)
-        )
-        if wallet.status != Wallet.Status.ACTIVE or wallet.grants_notified >= wallet.grants:
-            return False
-        recipients = list(
-            wallet.business.users.filter(is_active=True).values_list("email", flat=True)
-        )
-        wallet.grants_notified = wallet.grants
-        wallet.save(update_fields=["grants_notified", "updated_at"])
-    if recipients:
-        context = {"wallet": wallet}
-        send_mail(
-            subject=render_to_string("points/email/granted_subject.txt", context).strip(),
-            message=render_to_string("points/email/granted.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=recipients,
-        )
-    return bool(recipients)
+def _grant_email(wallet: Wallet) -> None:
+    """Tell the business's members they can start buying (T1), through the outbox:
+    one email per grant (the key names the grant), sent after commit."""
+    recipients = list(wallet.business.users.filter(is_active=True).values_list("email", flat=True))
+    context = {"wallet": wallet}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("points/email/granted_subject.txt", context).strip()
+        body = render_to_string("points/email/granted.txt", context)
+    outbox_email(
+        key=f"grant:{wallet.pk}:{wallet.grants}", to=recipients, subject=subject, body=body
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -81,20 +81,3 @@ class RefundEvent(Event):
     class Meta(Event.Meta):
         verbose_name = _("refund event")
         verbose_name_plural = _("refund events")
-
-
-class RefundNotification(models.Model):
-    """An email sent about a refund; unique per kind so a rerun sends nothing."""
-
-    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=30)
-    recipients = models.TextField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["refund", "kind"], name="refund_notification_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.refund_id} {self.kind}"

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from refunds.models import Refund, RefundNotification
+from refunds.models import Refund
+from tcloud.core.outbox import outbox_email
 from tcloud.core.templatetags.tcloud import ntd
 
 
@@ -47,10 +46,9 @@ def _message(refund: Refund, kind: str) -> tuple[str, str]:
     return subjects[kind] % values, body % values
 
 
-@transaction.atomic
-def refund_email_send(*, refund_id: int, kind: str) -> bool:
-    """Send the `kind` email of a refund to the member and the vendor, once."""
-    refund = Refund.objects.select_related("order__placed_by", "order__vendor").get(pk=refund_id)
+def refund_email(refund: Refund, kind: str) -> None:
+    """Write the `kind` email of a refund, to the member and the vendor, to the
+    outbox in the caller's transaction (sent after commit, once)."""
     order = refund.order
     recipients = [
         order.placed_by.email,
@@ -58,9 +56,6 @@ def refund_email_send(*, refund_id: int, kind: str) -> bool:
     ]
     with translation.override(settings.LANGUAGE_CODE):
         subject, body = _message(refund, kind)
-    _row, created = RefundNotification.objects.get_or_create(
-        refund=refund, kind=kind, defaults={"recipients": ", ".join(recipients)}
+    outbox_email(
+        key=f"refund:{refund.pk}:{kind}", to=recipients, subject=f"[tcloud] {subject}", body=body
     )
-    if created:
-        send_mail(f"[tcloud] {subject}", body, None, recipients)
-    return created

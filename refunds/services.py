@@ -21,15 +21,14 @@ from orders.services import order_cancel_paid, order_lock, order_mark_refunded, 
 from points.services import wallet_return
 from refunds.machines import REFUND
 from refunds.models import Refund
+from refunds.notifications import refund_email
 from refunds.selectors import order_refund_quote
 from tcloud.core.errors import InvalidState
 from tcloud.core.locks import lock_row, one_lock_per_row
 
 
 def _notify(refund: Refund, kind: str) -> None:
-    from refunds.tasks import send_refund_email
-
-    send_refund_email.delay_on_commit(refund.pk, kind)
+    refund_email(refund, kind)
 
 
 @one_lock_per_row()

@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
-from tcloud.core.models import CalendarDay
+from tcloud.core.models import CalendarDay, OutboxMessage
+from tcloud.core.outbox import outbox_retry
 
 admin.site.site_header = "tcloud 臺灣雲市集 — program administration"
 admin.site.site_title = "tcloud admin"
@@ -49,3 +51,28 @@ def history_html(events) -> str:
             for e in events
         ),
     )
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """What the site sent or still has to send; staff retry what failed."""
+
+    list_display = ["created_at", "key", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["key", "recipients", "subject"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in OutboxMessage._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send again now"))
+    def retry(self, request, queryset):
+        count = outbox_retry(message_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, _("%(n)s messages will be sent again.") % {"n": count})

@@ -94,3 +94,60 @@ class Event(models.Model):
     @property
     def label(self) -> str:
         return str(self.ACTION_LABELS.get(self.action, self.action))
+
+
+class OutboxMessage(models.Model):
+    """A message (an email today) written in the same transaction as the change
+    that causes it, and delivered after commit with retries (tcloud.core.outbox).
+
+    `key` is unique: the same change asking for the same message twice writes
+    one row, so one row is one email. A committed change always has its message
+    here, whether or not the broker answered at the time.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed (gave up retrying)")
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("Email")
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.EMAIL)
+    recipients = models.JSONField(_("recipients"), default=list)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    # A body with a one-time code is blanked once sent: the database keeps no code.
+    sensitive = models.BooleanField(_("sensitive"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        indexes = [
+            # The sweep's scan: only pending messages are ever due.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="outbox_due",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="sent", sent_at__isnull=False)
+                | (~models.Q(status="sent") & models.Q(sent_at__isnull=True)),
+                name="outbox_sent_has_sent_at",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key

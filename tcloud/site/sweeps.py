@@ -13,6 +13,7 @@ from members import sweeps as members_sweeps
 from orders import sweeps as orders_sweeps
 from points import sweeps as points_sweeps
 from tcloud.core.deadlines import Sweep, SweepResult, run_sweeps
+from tcloud.core.outbox import outbox_sweep
 
 SWEEPS: list[Sweep] = [
     # Points (T3 then T4: an unused grant is revoked before it could expire).
@@ -26,6 +27,8 @@ SWEEPS: list[Sweep] = [
     orders_sweeps.complete_ended,
     # Members: abandoned registrations forget the national ID and phone.
     members_sweeps.purge_expired_applications,
+    # Last: whatever the above wrote, and whatever waited for the broker, goes out.
+    outbox_sweep,
 ]
 
 

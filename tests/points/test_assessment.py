@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from members.selectors import Eligibility, Reason
 from points.models import Answer, LedgerEntry, Program, Question, Submission, Wallet
-from points.services import assessment_complete, wallet_notify_granted
+from points.services import assessment_complete
 from tests.factories import MemberFactory, VendorUserFactory
 from tests.points.factories import GRANT_TIME
 
@@ -81,10 +81,14 @@ def test_T1_completing_grants_points_once_keeps_answers_and_recommends(
 
 
 def test_T1_grant_email_only_after_commit_and_only_once(member):
+    from tcloud.core.models import OutboxMessage
+    from tcloud.core.outbox import outbox_deliver
+
     result = assessment_complete(user=member, answers=first_answers())
     assert mail.outbox == []  # no commit yet (the test transaction is still open)
-    assert wallet_notify_granted(wallet_id=result.wallet.pk) is True
-    assert wallet_notify_granted(wallet_id=result.wallet.pk) is False  # a retried task
+    message = OutboxMessage.objects.get(key=f"grant:{result.wallet.pk}:1")
+    assert outbox_deliver(message_id=message.pk) is True
+    assert outbox_deliver(message_id=message.pk) is False  # a retried task
     assert len(mail.outbox) == 1
 
 
