@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tcloud.core.middleware.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "tcloud.site.urls"
@@ -196,6 +197,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing a task must not hold a request when the broker is away: the
+# outbox's sweep delivers what could not be handed over (tcloud.core.outbox).
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    # kombu retries a publisher's connection forever unless told otherwise.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+}
 # The one beat schedule. Every deadline of the program is a database column; this
 # sweep (the code behind `manage.py run_deadlines`) finds what fell due.
 SWEEP_INTERVAL_SECONDS = 60
@@ -209,13 +222,31 @@ CELERY_BEAT_SCHEDULE = {
 # The demo has no beat: runserver starts a thread that runs the same sweeps.
 TCLOUD_INPROCESS_SWEEPS = not REDIS_URL
 
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# The cache may live apart from the broker (CACHE_URL, default REDIS_URL). When
+# Redis does not answer, tcloud.core.cache.FallbackCache carries on from the
+# database's cache table (created by a migration), so pages are served and the
+# sign-in and code limits keep counting.
+CACHE_URL = cfg.url("CACHE_URL", schemes=("redis", "rediss"), required=False) or REDIS_URL
+CACHES = (
+    {
+        "default": {
+            "BACKEND": "tcloud.core.cache.FallbackCache",
+            "OPTIONS": {"PRIMARY": "redis", "FALLBACK": "database"},
+        },
+        "redis": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # Answer fast when Redis is away: the fallback takes over.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        },
+        "database": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tcloud_cache",
+        },
+    }
+    if CACHE_URL
+    else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+)
 
 # Catalog pages cache their bodies this long (catalog/cache.py); services that
 # change what buyers see invalidate at once. 0 turns it off.

@@ -51,3 +51,51 @@ class LanguageMiddleware:
         return (
             _supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)) or settings.LANGUAGE_CODE
         )
+
+
+# What "the database or Redis is away" looks like to a request.
+try:
+    from redis.exceptions import ConnectionError as _RedisDown
+except ImportError:  # pragma: no cover - redis is a dependency
+    _RedisDown = ConnectionError
+
+
+def is_outage(exc: BaseException) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(exc, (OperationalError, InterfaceError, _RedisDown))
+
+
+class OutageMiddleware:
+    """A request that meets a dropped database connection (or a Redis call with no
+    fallback) answers 503: JSON on the API, a page that says so on the web. The
+    request's transaction was rolled back, so nothing is half-written."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_outage(exception):
+            return None
+        import logging
+
+        from django.http import JsonResponse
+        from django.shortcuts import render
+        from django.utils.translation import gettext as _
+
+        logging.getLogger(__name__).error("outage: %s answered 503 (%r)", request.path, exception)
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {
+                    "detail": _("The service is briefly unavailable. Try again in a moment."),
+                    "code": "service_unavailable",
+                },
+                status=503,
+            )
+        else:
+            response = render(request, "503.html", status=503)
+        response["Retry-After"] = "30"
+        return response

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from tcloud.core.errors import RuleError
+from tcloud.core.middleware import is_outage
 
 
 class Conflict(exceptions.APIException):
@@ -33,6 +34,9 @@ def _field_errors(detail) -> dict:
 
 
 def exception_handler(exc, context):
+    if is_outage(exc):
+        # Left to OutageMiddleware: the same 503 for every client.
+        return None
     if isinstance(exc, RuleError):
         return Response({"detail": exc.message, "code": exc.code}, status=409)
     if isinstance(exc, DjangoValidationError):
