@@ -15,13 +15,16 @@ depends on the kind of business (`methods_for`). With
 How the browser talks to the national signing component
 --------------------------------------------------------
 Certificates live on an IC card read by the government's signing component
-(HiPKI "跨平台網頁元件", a local service on https://localhost:61161 that pages
-call with fetch/postMessage). The wizard page receives the one-time challenge
-(`nonce`), asks the component to sign it with the card's key (PKCS#1 v1.5 with
-SHA-256; the card PIN is typed into the component, never into our page), and
-POSTs back `{"signature": base64, "certificate": PEM, "chain": [PEM, ...]}`.
+(HiPKI LocalSignServer, "跨平台網頁元件", a local service on http://localhost:61161).
+It sends no CORS headers, so the page (static/js/signer.js) uses its popup: it
+opens /popupForm, which asks for its work by postMessage. The page lists the
+cards, takes the PIN in the page (it goes only to the component, never to us) and
+has the card sign the one-time challenge (`nonce`) as PKCS#7 with SHA-256, then
+POSTs `{"challenge", "signature": base64, "certificate": PEM, "chain": [PEM, ...]}`.
+`signature` may also be a raw signature over the nonce (PKCS#1 v1.5 or ECDSA with
+SHA-256), as API clients and the paste fallback send it.
 Only the server decides: signature over this nonce, chain to the configured
-MOEACA/MOICA roots (`MEMBERS_CA_FILES`), validity dates, and the subject:
+MOEACA/MOICA certificates (`MEMBERS_CA_FILES`), validity dates, and the subject:
 business certificates carry the tax ID in `serialNumber`; citizen certificates
 carry the holder's name in `CN` and the last four characters of the national ID
 at the end of `serialNumber`. A challenge is used once and expires in 5 minutes.
@@ -40,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
@@ -49,6 +52,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from members import pkcs7
 from tcloud.core.errors import RuleError
 
 BUSINESS_CERT = "business_cert"
@@ -210,6 +214,37 @@ def _may_issue(cert: x509.Certificate, *, below: int) -> bool:
     return usage.key_cert_sign
 
 
+def _issued(cert: x509.Certificate, *, by: x509.Certificate) -> bool:
+    try:
+        cert.verify_directly_issued_by(by)
+    except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+        return False
+    return True
+
+
+def _load_certificate(text) -> x509.Certificate | None:
+    """A certificate as PEM, or as base64 DER (what the signing component hands
+    out as `certb64`); None when there is none."""
+    text = str(text or "").strip()
+    if not text:
+        return None
+    if text.startswith("-----BEGIN"):
+        return x509.load_pem_x509_certificate(text.encode())
+    return x509.load_der_x509_certificate(base64.b64decode("".join(text.split()), validate=True))
+
+
+def _unreadable() -> VerificationFailed:
+    return VerificationFailed(
+        _("We could not read the certificate or the signature."), code="bad_certificate"
+    )
+
+
+def _wrong_signature() -> VerificationFailed:
+    return VerificationFailed(
+        _("The signature does not match this challenge. Start again."), code="bad_signature"
+    )
+
+
 class CertificateBackend(Backend):
     """Signature over the one-time challenge by a certificate of ours to trust."""
 
@@ -219,16 +254,65 @@ class CertificateBackend(Backend):
         return {"challenge": challenge.nonce}
 
     def check(self, *, challenge, subject: Subject, proof: dict) -> None:
+        """`signature` is either a raw signature over the challenge (then
+        `certificate` is required) or the signing component's PKCS#7 SignedData,
+        which may carry the certificate itself (`members.pkcs7`)."""
+        nonce = challenge.nonce.encode()
         try:
-            cert = x509.load_pem_x509_certificate(str(proof.get("certificate", "")).encode())
-            chain = [x509.load_pem_x509_certificate(p.encode()) for p in proof.get("chain") or []]
-            signature = base64.b64decode(str(proof.get("signature", "")), validate=True)
+            given = _load_certificate(proof.get("certificate"))
+            chain = [_load_certificate(p) for p in proof.get("chain") or []]
+            if not all(chain):
+                raise ValueError("empty chain entry")
+            signature = base64.b64decode(
+                "".join(str(proof.get("signature", "")).split()), validate=True
+            )
+            if not signature:
+                raise ValueError("no signature")
         except (ValueError, TypeError) as exc:
-            raise VerificationFailed(
-                _("We could not read the certificate or the signature."), code="bad_certificate"
-            ) from exc
+            raise _unreadable() from exc
+        try:
+            signed = pkcs7.read(signature)
+        except pkcs7.NotSignedData:
+            signed = None
+        if signed is None:
+            if given is None:
+                raise _unreadable()
+            cert = given
+            self._check_dates([cert, *chain])
+            self._check_chain(cert, chain)
+            self._check_signature(cert, nonce, signature)
+        else:
+            cert = self._pkcs7_signer(signed, given, nonce)
+            self._check_dates([cert, *chain])
+            self._check_chain(cert, [*chain, *(c for c in signed.certificates if c != cert)])
+        self._check_owner(cert, subject)
+
+    def _pkcs7_signer(self, signed: pkcs7.SignedData, given, nonce: bytes):
+        """The certificate whose key made the SignedData's signature over `nonce`:
+        the one the page sent, or else one the SignedData carries."""
+        try:
+            data = signed.signed_bytes(nonce)
+        except pkcs7.Unacceptable as exc:
+            if exc.reason in ("digest", "algorithm"):
+                raise VerificationFailed(
+                    _("The signature must be made with SHA-256 (RSA or ECDSA)."),
+                    code="bad_signature",
+                ) from exc
+            raise _wrong_signature() from exc
+        candidates = [given] if given is not None else signed.certificates
+        if not candidates:
+            raise _unreadable()
+        for cert in candidates:
+            try:
+                self._check_signature(cert, data, signed.signature)
+            except VerificationFailed:
+                continue
+            return cert
+        raise _wrong_signature()
+
+    def _check_dates(self, certs) -> None:
         now = timezone.now()
-        for c in [cert, *chain]:
+        for c in certs:
             if c.not_valid_after_utc < now:
                 raise VerificationFailed(
                     _("The certificate has expired."), code="certificate_expired"
@@ -237,39 +321,36 @@ class CertificateBackend(Backend):
                 raise VerificationFailed(
                     _("The certificate is not valid yet."), code="certificate_not_yet_valid"
                 )
-        self._check_chain(cert, chain)
-        self._check_signature(cert, challenge.nonce.encode(), signature)
-        self._check_owner(cert, subject)
 
     def _check_chain(self, cert, chain) -> None:
-        """The certificate must lead, through the intermediates of `chain`, to one
-        of the configured roots (trust anchors). Every intermediate used on the
-        way must be a CA allowed to sign certificates: an ordinary certificate of
-        the root cannot vouch for another one."""
-        current, issuers = cert, []
-        for issuer in chain:
-            try:
-                current.verify_directly_issued_by(issuer)
-            except (ValueError, TypeError, InvalidSignature):
+        """The certificate must lead, through intermediates taken from `chain` (in
+        any order), to one of the configured roots (trust anchors). Every
+        intermediate used on the way must be a CA allowed to sign certificates
+        and within its dates: an ordinary certificate of the root cannot vouch
+        for another one."""
+        current, issuers, pool = cert, [], list(chain)
+        while pool:
+            issuer = next((c for c in pool if _issued(current, by=c)), None)
+            if issuer is None:
                 break
+            pool.remove(issuer)
             issuers.append(issuer)
             current = issuer
+        self._check_dates(issuers)
         # issuers[0] signed the certificate; issuers[n] has n intermediates below it.
         trusted = all(_may_issue(issuer, below=n) for n, issuer in enumerate(issuers))
-        if trusted:
-            for root in load_ca_certs(self.method):
-                try:
-                    current.verify_directly_issued_by(root)
-                    return
-                except (ValueError, TypeError, InvalidSignature):
-                    continue
+        if trusted and any(_issued(current, by=root) for root in load_ca_certs(self.method)):
+            return
         raise VerificationFailed(
             _("The certificate was not issued by a certification authority we accept."),
             code="untrusted_certificate",
         )
 
     def _check_signature(self, cert, data: bytes, signature: bytes) -> None:
-        key = cert.public_key()
+        try:
+            key = cert.public_key()
+        except (ValueError, UnsupportedAlgorithm) as exc:
+            raise _unreadable() from exc
         try:
             if isinstance(key, rsa.RSAPublicKey):
                 key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
@@ -278,9 +359,7 @@ class CertificateBackend(Backend):
             else:
                 raise InvalidSignature
         except InvalidSignature as exc:
-            raise VerificationFailed(
-                _("The signature does not match this challenge. Start again."), code="bad_signature"
-            ) from exc
+            raise _wrong_signature() from exc
 
     def _check_owner(self, cert, subject: Subject) -> None:
         raise NotImplementedError
@@ -333,13 +412,17 @@ class FidoClient:
         self.timeout = timeout
 
     def _call(self, method: str, path: str, body: dict | None = None) -> dict:
-        request = urllib.request.Request(  # noqa: S310 - endpoint is a setting
-            self.endpoint + path,
-            method=method,
-            data=json.dumps(body).encode() if body is not None else None,
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.api_key}"},
-        )
         try:
+            # Inside the try: an endpoint left unset is "did not answer", not a 500.
+            request = urllib.request.Request(  # noqa: S310 - endpoint is a setting
+                self.endpoint + path,
+                method=method,
+                data=json.dumps(body).encode() if body is not None else None,
+                headers={
+                    "Content-Type": "application/json",
+                    "Authorization": f"Bearer {self.api_key}",
+                },
+            )
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 return json.loads(response.read() or b"{}")
         except (OSError, ValueError) as exc:

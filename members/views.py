@@ -21,7 +21,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from members import services
+from members import services, signer
 from members import verification as vf
 from members.eligibility import declaration_texts
 from members.forms import (
@@ -36,6 +36,7 @@ from members.forms import (
 from members.models import RegistrationApplication
 from members.selectors import business_stored_reasons
 from tcloud.core.errors import RuleError
+from tcloud.core.headers import popups_may_answer
 
 SESSION_KEY = "members_application"
 Step = RegistrationApplication.Step
@@ -88,6 +89,7 @@ def signup_redirect(request):
 
 @sensitive_post_parameters("national_id", "phone", "password1", "password2", "code", "signature")
 @require_http_methods(["GET", "POST"])
+@popups_may_answer
 def join(request):
     application = _application(request)
     if application is None:
@@ -191,6 +193,7 @@ def _verification_step(request, application):
             "method_label": labels.get(application.verification_method, ""),
             "challenge": challenge,
             "sent_to": vf.mask_phone(application.phone) if application.phone else "",
+            "signer": signer.page_data(),
         },
     )
 

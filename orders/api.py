@@ -80,8 +80,14 @@ class VerificationSerializer(serializers.Serializer):
 
     code = serializers.CharField(required=False, allow_blank=True, help_text="phone / simulator")
     challenge = serializers.CharField(required=False, help_text="the nonce that was signed")
-    certificate = serializers.CharField(required=False, help_text="signer certificate, PEM")
-    signature = serializers.CharField(required=False, help_text="base64 signature of the nonce")
+    certificate = serializers.CharField(
+        required=False,
+        help_text="signer certificate, PEM or base64 DER; optional when the PKCS#7 carries it",
+    )
+    signature = serializers.CharField(
+        required=False,
+        help_text="base64: the signing component's PKCS#7 over the nonce, or a raw signature",
+    )
     chain = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="intermediate CA PEMs"
     )

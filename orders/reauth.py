@@ -50,8 +50,8 @@ def _reauth_message(info: dict) -> str:
         }
     if method in (vf.BUSINESS_CERT, vf.CITIZEN_CERT):
         return _(
-            "Sign the challenge below with your certificate in the signing component "
-            "(you type the PIN there, never into this page), then submit."
+            "Read your card and sign the challenge below with the signing component, "
+            "then submit the order."
         )
     if method == vf.MOBILE_CERT:
         return _(

@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from catalog.models import Plan
+from members import signer
 from members.roles import role_required
 from orders import services
 from orders.models import Order
@@ -71,7 +72,12 @@ def order_verification(request, pk):
     except RuleError as exc:
         context = {"info": None, "message": exc.message, "level": "danger"}
     else:
-        context = {"info": info, "message": info["message"], "level": "info"}
+        context = {
+            "info": info,
+            "message": info["message"],
+            "level": "info",
+            "signer": signer.page_data(),
+        }
     return render(request, "orders/_reauth.html", context)
 
 

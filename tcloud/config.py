@@ -95,6 +95,50 @@ class Config:
             return default
         return [item.strip() for item in raw.split(",") if item.strip()]
 
+    def text(self, name: str, *, default: str = "", required: str | None = None) -> str:
+        """A plain value; `required` (the reason, e.g. "when X is Y") makes it
+        mandatory."""
+        raw = self._raw(name)
+        if raw is None:
+            if required:
+                raise ConfigError(name, f"is required {required}")
+            return default
+        return raw
+
+    def seconds(self, name: str, *, default: float, maximum: float) -> float:
+        raw = self._raw(name)
+        if raw is None:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            value = -1.0
+        if not 0 < value <= maximum:
+            raise ConfigError(
+                name, f"must be a number of seconds above 0 and at most {maximum:g}, not {raw!r}"
+            )
+        return value
+
+    def https_url(self, name: str, *, default: str) -> str:
+        """An https:// URL (credentials travel in it); http:// only to this machine."""
+        raw = self._raw(name)
+        if raw is None:
+            return default
+        parsed = urlparse(raw)
+        local = parsed.hostname in {"localhost", "127.0.0.1", "::1"}
+        if not parsed.hostname or not (
+            parsed.scheme == "https" or (parsed.scheme == "http" and local)
+        ):
+            raise ConfigError(
+                name,
+                f"must be an https:// URL with a host (http:// only for localhost), not {raw!r}",
+            )
+        try:
+            parsed.port  # noqa: B018 - raises on a bad port
+        except ValueError:
+            raise ConfigError(name, f"has a bad port: {raw!r}") from None
+        return raw
+
     def secret_key(self) -> str:
         raw = self._raw("SECRET_KEY")
         if raw is None:

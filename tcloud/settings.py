@@ -50,6 +50,24 @@ MEMBERS_SMS_BACKEND = cfg.dotted_path(
     "MEMBERS_SMS_BACKEND",
     default="members.verification.ConsoleSMSBackend" if TCLOUD_DEMO else None,
 )
+# The SMS gateway of a deployment: Mitake (三竹資訊) HTTP API (members/sms.py).
+_for_mitake = (
+    "when MEMBERS_SMS_BACKEND is members.sms.MitakeSMSBackend"
+    if MEMBERS_SMS_BACKEND == "members.sms.MitakeSMSBackend"
+    else None
+)
+MEMBERS_SMS_URL = cfg.https_url(
+    "MEMBERS_SMS_URL", default="https://smsapi.mitake.com.tw/api/mtk/SmSend"
+)
+MEMBERS_SMS_USERNAME = cfg.text("MEMBERS_SMS_USERNAME", required=_for_mitake)
+MEMBERS_SMS_PASSWORD = cfg.text("MEMBERS_SMS_PASSWORD", required=_for_mitake)
+MEMBERS_SMS_SENDER = cfg.text("MEMBERS_SMS_SENDER", default="tcloud")
+MEMBERS_SMS_TIMEOUT = cfg.seconds("MEMBERS_SMS_TIMEOUT", default=10, maximum=60)
+# The national signing component (HiPKI LocalSignServer) on the member's own
+# computer, and where its installer is (the brochure's address). Pages hand both
+# to static/js/signer.js; not a deployment setting (the component's port is fixed).
+MEMBERS_SIGNER_URL = "http://localhost:61161"
+MEMBERS_SIGNER_INSTALL_URL = "https://moica.nat.gov.tw/rac_plugin.html"
 
 DATABASES = {"default": cfg.database("DATABASE_URL", required=not TCLOUD_DEMO)}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)

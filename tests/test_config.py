@@ -20,7 +20,22 @@ PROD_ENV = {
     "EMAIL_URL": "smtp+tls://tcloud:secret@smtp.example.tw:587",
 }
 # Optional settings a developer's shell may hold; the tests decide them.
-OPTIONAL = {"TRUSTED_PROXY", "LOG_LEVEL", "TCLOUD_DEMO"}
+OPTIONAL = {
+    "TRUSTED_PROXY",
+    "LOG_LEVEL",
+    "TCLOUD_DEMO",
+    "MEMBERS_SMS_URL",
+    "MEMBERS_SMS_USERNAME",
+    "MEMBERS_SMS_PASSWORD",
+    "MEMBERS_SMS_SENDER",
+    "MEMBERS_SMS_TIMEOUT",
+}
+MITAKE_ENV = {
+    **PROD_ENV,
+    "MEMBERS_SMS_BACKEND": "members.sms.MitakeSMSBackend",
+    "MEMBERS_SMS_USERNAME": "tcloud",
+    "MEMBERS_SMS_PASSWORD": "secret",
+}
 
 
 def run_manage(*args, env=None, **extra):
@@ -190,3 +205,53 @@ def test_the_demo_switch_alone_runs_on_sqlite_with_in_process_jobs():
 def test_tests_run_on_postgresql_and_redis():
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     assert settings.CELERY_BROKER_URL.startswith("redis://")
+
+
+def test_production_with_the_mitake_sms_gateway_passes_check_deploy_with_no_warnings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=MITAKE_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _settings_of(
+        MITAKE_ENV, "MEMBERS_SMS_URL", "MEMBERS_SMS_SENDER", "MEMBERS_SMS_TIMEOUT"
+    ) == ("['https://smsapi.mitake.com.tw/api/mtk/SmSend', 'tcloud', 10]")
+
+
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [
+        (
+            {"MEMBERS_SMS_USERNAME": ""},
+            "tcloud: setting MEMBERS_SMS_USERNAME is required when MEMBERS_SMS_BACKEND is "
+            "members.sms.MitakeSMSBackend",
+        ),
+        (
+            {"MEMBERS_SMS_PASSWORD": ""},
+            "tcloud: setting MEMBERS_SMS_PASSWORD is required when MEMBERS_SMS_BACKEND is "
+            "members.sms.MitakeSMSBackend",
+        ),
+        (
+            {"MEMBERS_SMS_URL": "http://sms.example.tw/api/mtk/SmSend"},
+            "tcloud: setting MEMBERS_SMS_URL must be an https:// URL with a host (http:// only "
+            "for localhost), not 'http://sms.example.tw/api/mtk/SmSend'",
+        ),
+        (
+            {"MEMBERS_SMS_TIMEOUT": "soon"},
+            "tcloud: setting MEMBERS_SMS_TIMEOUT must be a number of seconds above 0 and at most "
+            "60, not 'soon'",
+        ),
+        (
+            {"MEMBERS_SMS_TIMEOUT": "0"},
+            "tcloud: setting MEMBERS_SMS_TIMEOUT must be a number of seconds above 0 and at most "
+            "60, not '0'",
+        ),
+    ],
+)
+def test_a_missing_or_bad_sms_gateway_setting_stops_startup_with_one_line(env, line):
+    result = run_manage("check", env={**MITAKE_ENV, **env})
+    assert result.returncode == 1
+    assert result.stderr.strip() == line
+
+
+def test_the_gateway_credentials_are_not_asked_for_with_another_sms_backend():
+    # PROD_ENV's backend is not Mitake: no username or password is needed.
+    result = run_manage("check", env=PROD_ENV)
+    assert result.returncode == 0, result.stderr

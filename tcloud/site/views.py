@@ -22,6 +22,7 @@ from orders.views import member_order
 from points.models import Category
 from points.selectors import program_current, submission_latest, wallet_current
 from refunds.selectors import order_refund_quote, vendor_refunds_owed
+from tcloud.core.headers import popups_may_answer
 
 
 @require_GET
@@ -83,6 +84,7 @@ def assessment_result(request):
 
 
 @role_required("member")
+@popups_may_answer
 def member_order_detail(request, pk):
     """The member's order page: the order (orders) and, once paid, what
     cancelling would give back or what its refund is (refunds)."""

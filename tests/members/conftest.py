@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import NameOID
 
 from members.verification import LocmemSMSBackend
@@ -81,8 +82,13 @@ class FakeCA:
     def pem(self) -> bytes:
         return self.cert.public_bytes(serialization.Encoding.PEM)
 
-    def issue(self, *, cn: str, serial: str, days_valid=(-10, 365)):
-        key = ec.generate_private_key(ec.SECP256R1())
+    def issue(self, *, cn: str, serial: str, days_valid=(-10, 365), rsa_key: bool = False):
+        # Real MOICA/MOEACA cards hold RSA 2048 keys; EC keys are faster to make.
+        key = (
+            rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            if rsa_key
+            else ec.generate_private_key(ec.SECP256R1())
+        )
         now = dt.datetime.now(dt.UTC)
         cert = (
             x509.CertificateBuilder()
@@ -128,8 +134,40 @@ class Holder:
         # This certificate and the ones above it up to (not including) the root.
         self.chain = [cert, *chain]
 
+    def sign_raw(self, data: bytes) -> bytes:
+        if isinstance(self.key, rsa.RSAPrivateKey):
+            return self.key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+        return self.key.sign(data, ec.ECDSA(hashes.SHA256()))
+
+    def pkcs7(
+        self,
+        data: bytes,
+        *,
+        detached: bool = False,
+        attributes: bool = True,
+        certs=None,
+        hash_algorithm=None,
+    ) -> bytes:
+        """A PKCS#7 SignedData over `data`, as the signing component makes it:
+        attached with signed attributes by default; `certs` are the certificates
+        carried inside (default: this one)."""
+        options = [pkcs7.PKCS7Options.Binary]
+        if detached:
+            options.append(pkcs7.PKCS7Options.DetachedSignature)
+        if not attributes:
+            options.append(pkcs7.PKCS7Options.NoAttributes)
+        carried = [self.cert] if certs is None else list(certs)
+        if self.cert not in carried:
+            options.append(pkcs7.PKCS7Options.NoCerts)
+        builder = pkcs7.PKCS7SignatureBuilder().set_data(data)
+        builder = builder.add_signer(self.cert, self.key, hash_algorithm or hashes.SHA256())
+        for extra in carried:
+            if extra != self.cert:
+                builder = builder.add_certificate(extra)
+        return builder.sign(serialization.Encoding.DER, options)
+
     def proof(self, nonce: str) -> dict:
-        signature = self.key.sign(nonce.encode(), ec.ECDSA(hashes.SHA256()))
+        signature = self.sign_raw(nonce.encode())
         proof = {
             "challenge": nonce,
             "certificate": self.cert.public_bytes(serialization.Encoding.PEM).decode(),

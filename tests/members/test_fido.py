@@ -120,3 +120,13 @@ def test_M5_unreachable_fido_service_gives_a_clear_message(settings):
     assert refused.value.code == "fido_unavailable"
     application.refresh_from_db()
     assert application.verification_method == ""  # the choice rolled back with the failed request
+
+
+def test_M5_an_unset_fido_endpoint_is_a_clear_refusal_not_a_crash(settings):
+    settings.MEMBERS_FIDO_ENDPOINT = ""
+    application = wf.start(TAX_REGISTERED)
+    with pytest.raises(RuleError) as refused:
+        services.registration_choose_method(
+            application=application, method="mobile_cert", national_id=NATIONAL_ID
+        )
+    assert refused.value.code == "fido_unavailable"

@@ -40,6 +40,8 @@ def test_O3_certificate_reauth_on_the_order_page(
     challenge = page.get_by_test_id("challenge").inner_text()
     expect(page.locator("#code")).to_have_count(0)
     proof = holder.proof(challenge)
+    # Pasting is the fallback behind the card reader (static/js/signer.js).
+    page.get_by_test_id("paste-signature").locator("summary").click()
     page.fill("#certificate", proof["certificate"])
     page.fill("#signature", proof["signature"])
     page.check("#agree_contract")
