@@ -11,13 +11,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import Plan
+from members.api import PEM_MAX, SIGNATURE_MAX
 from orders import services
 from orders.models import Order
 from orders.reauth import reauth_start
 from orders.selectors import order_split, orders_of_business, orders_of_vendor
+from tcloud.core.api.fields import DateField
 from tcloud.core.api.idempotency import idempotent
 from tcloud.core.api.permissions import IsMember, IsVendor
 from tcloud.core.api.serializers import EventSerializer
+from tcloud.core.validators import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 
 
 class VendorRefSerializer(serializers.Serializer):
@@ -78,12 +81,23 @@ class OrderCreateSerializer(serializers.Serializer):
 class VerificationSerializer(serializers.Serializer):
     """The proof the business's method needs (see orders.reauth.reauth_check)."""
 
-    code = serializers.CharField(required=False, allow_blank=True, help_text="phone / simulator")
-    challenge = serializers.CharField(required=False, help_text="the nonce that was signed")
-    certificate = serializers.CharField(required=False, help_text="signer certificate, PEM")
-    signature = serializers.CharField(required=False, help_text="base64 signature of the nonce")
+    code = serializers.CharField(
+        required=False, allow_blank=True, max_length=12, help_text="phone / simulator"
+    )
+    challenge = serializers.CharField(
+        required=False, max_length=100, help_text="the nonce that was signed"
+    )
+    certificate = serializers.CharField(
+        required=False, max_length=PEM_MAX, help_text="signer certificate, PEM"
+    )
+    signature = serializers.CharField(
+        required=False, max_length=SIGNATURE_MAX, help_text="base64 signature of the nonce"
+    )
     chain = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="intermediate CA PEMs"
+        child=serializers.CharField(max_length=PEM_MAX),
+        required=False,
+        max_length=8,
+        help_text="intermediate CA PEMs",
     )
 
 
@@ -96,11 +110,13 @@ class SubmitSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
+    reason = serializers.CharField(
+        max_length=REASON_MAX_LENGTH, allow_blank=True, required=False, default=""
+    )
 
 
 class RequiredReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000)
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
 
 
 class AcceptSerializer(serializers.Serializer):
@@ -108,17 +124,17 @@ class AcceptSerializer(serializers.Serializer):
         max_length=500, required=False, allow_blank=True, default=""
     )
     payment_options = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, default=""
+        max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default=""
     )
 
 
 class InvoiceSerializer(serializers.Serializer):
     invoice_number = serializers.CharField(max_length=10)
-    issued_on = serializers.DateField()
+    issued_on = DateField()
 
 
 class StartServiceSerializer(serializers.Serializer):
-    service_start = serializers.DateField()
+    service_start = DateField()
 
 
 def order_queryset():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
@@ -15,8 +16,10 @@ from orders.models import Order
 from refunds import services
 from refunds.models import Refund
 from refunds.selectors import cancellation_quote, refunds_of_vendor
+from tcloud.core.api.fields import DateField
 from tcloud.core.api.idempotency import idempotent
 from tcloud.core.api.permissions import IsMember, IsVendor
+from tcloud.core.validators import NOTE_MAX_LENGTH
 
 
 class QuoteSerializer(serializers.Serializer):
@@ -50,14 +53,20 @@ class RefundQuote(APIView):
     permission_classes = [IsAuthenticated, IsMember]
 
     @extend_schema(
-        parameters=[OpenApiParameter("on", str, description="YYYY-MM-DD")],
+        parameters=[
+            OpenApiParameter(
+                "on",
+                OpenApiTypes.DATE,
+                description="YYYY-MM-DD, from 1911-01-01 to 2200-12-31 (default today)",
+            )
+        ],
         responses=QuoteSerializer,
     )
     def get(self, request, pk):
         order = get_object_or_404(
             Order.objects.select_related("wallet"), pk=pk, business_id=request.user.business_id
         )
-        field = serializers.DateField()
+        field = DateField()
         raw = request.query_params.get("on")
         try:
             on = field.to_internal_value(raw) if raw else timezone.localdate()
@@ -117,7 +126,9 @@ class VendorRefundConfirm(APIView):
 
 
 class DisputeSerializer(serializers.Serializer):
-    note = serializers.CharField(help_text="What is wrong: staff read it.")
+    note = serializers.CharField(
+        max_length=NOTE_MAX_LENGTH, help_text="What is wrong: staff read it."
+    )
 
 
 def _refund_data(refund: Refund) -> dict:

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the language (its 400 speaks it) and the user (the 400 page's menu).
+    "tcloud.core.middleware.RefuseNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -221,6 +223,11 @@ CACHES = {
 # change what buyers see invalidate at once. 0 turns it off.
 CATALOG_PAGE_CACHE_SECONDS = 60
 
+# Request bodies: the API refuses a body over API_MAX_BODY_BYTES with 413
+# (tcloud.core.api.parsers); pages keep Django's own limits
+# (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB, answered with the 400 page).
+API_MAX_BODY_BYTES = 1024 * 1024
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -229,6 +236,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "tcloud.core.api.pagination.Pagination",
     "PAGE_SIZE": 50,
+    # Bodies are JSON objects only, within API_MAX_BODY_BYTES (tcloud.core.api.parsers).
+    "DEFAULT_PARSER_CLASSES": ["tcloud.core.api.parsers.JSONObjectParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tcloud.core.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from tcloud.site import overview, views
 
+handler400 = "tcloud.site.views.bad_request"
 handler403 = "tcloud.site.views.permission_denied"
 handler404 = "tcloud.site.views.page_not_found"
 handler500 = "tcloud.site.views.server_error"

@@ -117,6 +117,14 @@ def admin_login(request):
     return redirect_to_login(next_url, login_url=reverse("account_login"))
 
 
+def bad_request(request, exception=None):
+    """A request Django refused before any view (a form over
+    DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a bad host...)."""
+    if _wants_json(request):
+        return JsonResponse({"non_field_errors": [_("The request could not be read.")]}, status=400)
+    return render(request, "400.html", status=400)
+
+
 def permission_denied(request, exception=None):
     """The 403 page: says what happened and where to go, in the user's language."""
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)

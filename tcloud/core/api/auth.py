@@ -35,8 +35,10 @@ def authenticate_with_login_limits(request, *, email: str, password: str):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    email = serializers.EmailField()
-    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(
+        max_length=4096, trim_whitespace=False, style={"input_type": "password"}
+    )
 
     def validate(self, attrs):
         user = authenticate_with_login_limits(
