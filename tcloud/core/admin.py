@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from tcloud.core.forms import BOUNDED_DATES
 from tcloud.core.models import CalendarDay
 
 admin.site.site_header = "tcloud 臺灣雲市集 — program administration"
@@ -11,6 +12,7 @@ admin.site.site_title = "tcloud admin"
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
+    formfield_overrides = BOUNDED_DATES
     list_display = ["date", "kind", "reason", "created_at"]
     list_filter = ["kind"]
     date_hierarchy = "date"
