@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.models import Plan
+from catalog.selectors import plan_get_on_sale
 from members.api import PEM_MAX, SIGNATURE_MAX
 from orders import services
 from orders.models import Order
@@ -75,7 +75,7 @@ class OrderSerializer(serializers.ModelSerializer):
 
 
 class OrderCreateSerializer(serializers.Serializer):
-    plan = serializers.IntegerField()
+    plan = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
 
 
 class VerificationSerializer(serializers.Serializer):
@@ -159,7 +159,9 @@ class MemberOrders(generics.ListAPIView):
 
         data = OrderCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        plan = Plan.objects.filter(pk=data.validated_data["plan"]).first()
+        # A plan that is not on sale (a draft, another vendor's unlisted plan)
+        # answers exactly as one that does not exist: no existence oracle.
+        plan = plan_get_on_sale(pk=data.validated_data["plan"])
         if plan is None:
             raise serializers.ValidationError({"plan": [_("No such plan.")]})
         order = services.order_create(user=request.user, plan=plan)

@@ -69,7 +69,7 @@ class RefundQuote(APIView):
         field = DateField()
         raw = request.query_params.get("on")
         try:
-            on = field.to_internal_value(raw) if raw else timezone.localdate()
+            on = field.run_validation(raw) if raw else timezone.localdate()
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({"on": exc.detail}) from None
         return Response(QuoteSerializer(quote_data(cancellation_quote(order=order, on=on))).data)

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from tcloud.core.api.parsers import RequestTooLarge, max_body_bytes
 from tcloud.core.validators import has_nul, refuse_nul
 
 
@@ -57,9 +58,14 @@ class LanguageMiddleware:
         )
 
 
-class RefuseNulMiddleware:
-    """Refuse a request with a NUL character in its path, a query parameter, a
-    header or a form value: 400, before any view or query sees it.
+class InputGuardMiddleware:
+    """Refuse, before any view or query sees it:
+
+    - an API request whose declared body is over `API_MAX_BODY_BYTES`: 413
+      `{"detail", "code": "request_too_large"}` (the parser,
+      tcloud.core.api.parsers, holds the same limit for what it reads);
+    - a request with a NUL character in its path, a query parameter, a header
+      or a form value: 400.
 
     Fields run `tcloud.core.validators.refuse_nul` themselves; this covers what
     views read without a field (search words, filters, tokens in headers, a
@@ -72,10 +78,24 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith("/api/") and self._declared_length(request) > max_body_bytes():
+            error = RequestTooLarge(max_body_bytes())
+            return JsonResponse(
+                {"detail": str(error.detail), "code": error.default_code},
+                status=error.status_code,
+                json_dumps_params={"ensure_ascii": False},
+            )
         field = self._offending_field(request)
         if field is not None:
             return self._refuse(request, field)
         return self.get_response(request)
+
+    @staticmethod
+    def _declared_length(request) -> int:
+        try:
+            return int(request.META.get("CONTENT_LENGTH") or 0)
+        except (TypeError, ValueError):
+            return 0
 
     def _offending_field(self, request) -> str | None:
         if has_nul(request.path):

@@ -3,7 +3,7 @@
 - NUL characters: PostgreSQL cannot store them in text, and no field of the
   program needs one. `refuse_nul` is the one check; Django's and DRF's
   `CharField`s already run the same validator, and
-  `tcloud.core.middleware.RefuseNulMiddleware` and
+  `tcloud.core.middleware.InputGuardMiddleware` and
   `tcloud.core.api.parsers.JSONObjectParser` apply it to everything that does
   not pass through a field (query parameters, headers, raw form values, JSON).
 - Dates: the program's calendar starts with the Republic (ROC year 1 = 1911),
