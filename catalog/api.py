@@ -6,7 +6,7 @@ to other roles and 404 for another vendor's plan (never revealing it exists).
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import models, transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from catalog import selectors, services
 from catalog.models import Plan, PlanRevision
 from points.models import Category
+from tcloud.core.api.fields import CharField
 from tcloud.core.api.permissions import IsVendor
 from tcloud.core.validators import LONG_TEXT_MAX_LENGTH
 
@@ -140,6 +141,12 @@ class PendingRevisionSerializer(serializers.ModelSerializer):
 class VendorPlanSerializer(serializers.ModelSerializer):
     """A vendor's own plan. `status` changes only by review; send
     `"submit": true` to submit a draft (or a plan sent back) for review."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: CharField,
+        models.TextField: CharField,
+    }
 
     category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
     subsidy_eligible = serializers.SerializerMethodField()

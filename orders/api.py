@@ -16,7 +16,7 @@ from orders import services
 from orders.models import Order
 from orders.reauth import reauth_start
 from orders.selectors import order_split, orders_of_business, orders_of_vendor
-from tcloud.core.api.fields import DateField
+from tcloud.core.api.fields import CharField, DateField, UriOrEmptyField
 from tcloud.core.api.idempotency import idempotent
 from tcloud.core.api.permissions import IsMember, IsVendor
 from tcloud.core.api.serializers import EventSerializer
@@ -34,6 +34,7 @@ class OrderSerializer(serializers.ModelSerializer):
     flags = serializers.ListField(child=serializers.CharField(), read_only=True)
     events = EventSerializer(many=True, read_only=True)
     business = serializers.CharField(source="business.name", read_only=True)
+    payment_link = UriOrEmptyField(read_only=True)
 
     class Meta:
         model = Order
@@ -81,20 +82,14 @@ class OrderCreateSerializer(serializers.Serializer):
 class VerificationSerializer(serializers.Serializer):
     """The proof the business's method needs (see orders.reauth.reauth_check)."""
 
-    code = serializers.CharField(
-        required=False, allow_blank=True, max_length=12, help_text="phone / simulator"
-    )
-    challenge = serializers.CharField(
-        required=False, max_length=100, help_text="the nonce that was signed"
-    )
-    certificate = serializers.CharField(
-        required=False, max_length=PEM_MAX, help_text="signer certificate, PEM"
-    )
-    signature = serializers.CharField(
+    code = CharField(required=False, allow_blank=True, max_length=12, help_text="phone / simulator")
+    challenge = CharField(required=False, max_length=100, help_text="the nonce that was signed")
+    certificate = CharField(required=False, max_length=PEM_MAX, help_text="signer certificate, PEM")
+    signature = CharField(
         required=False, max_length=SIGNATURE_MAX, help_text="base64 signature of the nonce"
     )
     chain = serializers.ListField(
-        child=serializers.CharField(max_length=PEM_MAX),
+        child=CharField(max_length=PEM_MAX),
         required=False,
         max_length=8,
         help_text="intermediate CA PEMs",
@@ -110,26 +105,24 @@ class SubmitSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=REASON_MAX_LENGTH, allow_blank=True, required=False, default=""
-    )
+    reason = CharField(max_length=REASON_MAX_LENGTH, allow_blank=True, required=False, default="")
 
 
 class RequiredReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
+    reason = CharField(max_length=REASON_MAX_LENGTH)
 
 
 class AcceptSerializer(serializers.Serializer):
     payment_link = serializers.URLField(
         max_length=500, required=False, allow_blank=True, default=""
     )
-    payment_options = serializers.CharField(
+    payment_options = CharField(
         max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default=""
     )
 
 
 class InvoiceSerializer(serializers.Serializer):
-    invoice_number = serializers.CharField(max_length=10)
+    invoice_number = CharField(max_length=10)
     issued_on = DateField()
 
 

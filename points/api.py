@@ -32,7 +32,7 @@ class AnswerSerializer(serializers.Serializer):
 
 
 class AssessmentInSerializer(serializers.Serializer):
-    answers = AnswerSerializer(many=True, allow_empty=False)
+    answers = serializers.ListField(child=AnswerSerializer(), allow_empty=False, max_length=200)
 
 
 class WalletSerializer(serializers.Serializer):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
@@ -16,7 +15,7 @@ from orders.models import Order
 from refunds import services
 from refunds.models import Refund
 from refunds.selectors import cancellation_quote, refunds_of_vendor
-from tcloud.core.api.fields import DateField
+from tcloud.core.api.fields import DATE_SCHEMA, CharField, DateField
 from tcloud.core.api.idempotency import idempotent
 from tcloud.core.api.permissions import IsMember, IsVendor
 from tcloud.core.validators import NOTE_MAX_LENGTH
@@ -51,13 +50,13 @@ class RefundQuote(APIView):
     """What cancelling on `on` (default today) would give back (R1-R7). Changes nothing."""
 
     permission_classes = [IsAuthenticated, IsMember]
+    error_statuses = (409,)  # invalid_state unless the order is paid and running (schema)
 
     @extend_schema(
         parameters=[
             OpenApiParameter(
                 "on",
-                OpenApiTypes.DATE,
-                description="YYYY-MM-DD, from 1911-01-01 to 2200-12-31 (default today)",
+                {**DATE_SCHEMA, "description": f"{DATE_SCHEMA['description']} (default today)"},
             )
         ],
         responses=QuoteSerializer,
@@ -126,9 +125,7 @@ class VendorRefundConfirm(APIView):
 
 
 class DisputeSerializer(serializers.Serializer):
-    note = serializers.CharField(
-        max_length=NOTE_MAX_LENGTH, help_text="What is wrong: staff read it."
-    )
+    note = CharField(max_length=NOTE_MAX_LENGTH, help_text="What is wrong: staff read it.")
 
 
 def _refund_data(refund: Refund) -> dict:

@@ -101,6 +101,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "tcloud.site.urls"
+CSRF_FAILURE_VIEW = "tcloud.site.views.csrf_failure"
 WSGI_APPLICATION = "tcloud.wsgi.application"
 
 TEMPLATES = [
@@ -238,7 +239,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     # Bodies are JSON objects only, within API_MAX_BODY_BYTES (tcloud.core.api.parsers).
     "DEFAULT_PARSER_CLASSES": ["tcloud.core.api.parsers.JSONObjectParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "tcloud.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "tcloud.core.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),

@@ -337,10 +337,49 @@ def test_year_9999_in_the_invoice_date_is_a_400(member_a, wallet_a, plan, vendor
 # --- the 400 shape ------------------------------------------------------------------
 
 
-def test_nested_errors_are_json_not_a_python_repr(member_a):
+def test_the_empty_answers_of_the_outside_tester_are_a_plain_field_error(member_a):
     response = api_for(member_a).post("/api/v1/assessment/", {"answers": []}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"answers": {"non_field_errors": ["This list may not be empty."]}}
+    assert response.json() == {"answers": ["This list may not be empty."]}
+
+
+def test_nested_errors_are_json_not_a_python_repr():
+    """What made `{"answers": []}` answer `"{'non_field_errors': [ErrorDetail(...`:
+    a nested serializer's errors. They nest as JSON objects and lists now."""
+    from rest_framework.exceptions import ErrorDetail
+
+    from tcloud.core.api.errors import field_errors
+
+    detail = {
+        "answers": {"non_field_errors": [ErrorDetail("This list may not be empty.", "empty")]},
+        "verification": {"chain": {"0": [ErrorDetail("Too long.", "max_length")]}},
+        "items": [{}, {"question": [ErrorDetail("Required.", "required")]}],
+        "plain": ErrorDetail("Bad.", "invalid"),
+    }
+    assert field_errors(detail) == {
+        "answers": {"non_field_errors": ["This list may not be empty."]},
+        "verification": {"chain": {"0": ["Too long."]}},
+        "items": [{}, {"question": ["Required."]}],
+        "plain": ["Bad."],
+    }
+    assert field_errors([ErrorDetail("Oops.", "x")]) == {"non_field_errors": ["Oops."]}
+
+
+def test_a_string_field_takes_only_strings(member_a, wallet_a, plan, vendor_a):
+    order = order_services.order_submit(
+        order=order_services.order_create(user=member_a, plan=plan),
+        actor=member_a,
+        agree_contract=True,
+        verification={"code": "000000"},
+    )
+    response = api_for(vendor_a).post(
+        f"/api/v1/vendor/orders/{order.pk}/accept/",
+        {"payment_link": "https://pay.example/1", "payment_options": 0},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["payment_options"]
+    assert Order.objects.get(pk=order.pk).status == Order.Status.SUBMITTED
 
 
 def test_errors_of_a_list_of_objects_nest_by_position(member_a):

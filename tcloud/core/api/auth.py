@@ -10,6 +10,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from tcloud.core.api.fields import CharField
+
 
 class TooManyAttempts(exceptions.APIException):
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
@@ -36,9 +38,7 @@ def authenticate_with_login_limits(request, *, email: str, password: str):
 
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(
-        max_length=4096, trim_whitespace=False, style={"input_type": "password"}
-    )
+    password = CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
 
     def validate(self, attrs):
         user = authenticate_with_login_limits(
@@ -70,6 +70,7 @@ class TokenView(APIView):
     authentication_classes: list = []
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
+    error_statuses_never = (409,)  # nothing here is a rule or a state (schema)
 
     @extend_schema(
         request=TokenRequestSerializer, responses={200: TokenResponseSerializer, 429: None}
