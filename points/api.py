@@ -32,7 +32,9 @@ class AnswerSerializer(serializers.Serializer):
 
 
 class AssessmentInSerializer(serializers.Serializer):
-    answers = serializers.ListField(child=AnswerSerializer(), allow_empty=False, max_length=200)
+    answers = serializers.ListField(
+        child=AnswerSerializer(), allow_empty=False, min_length=1, max_length=200
+    )
 
 
 class WalletSerializer(serializers.Serializer):

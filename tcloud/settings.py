@@ -15,6 +15,7 @@ A missing or malformed setting stops start-up with one line naming it (see
 from pathlib import Path
 
 from celery.schedules import schedule
+from csp.constants import NONE, SELF
 
 from tcloud.config import Config
 
@@ -82,10 +83,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tcloud.core.middleware.LanguageMiddleware",
@@ -244,7 +247,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "DEFAULT_THROTTLE_RATES": {"auth": "10/min"},
+    # The token endpoint (tcloud.core.api.auth): failed attempts per IP, and a far
+    # higher limit for successful ones.
+    "DEFAULT_THROTTLE_RATES": {"auth": "10/min", "auth_success": "120/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "tcloud API",
@@ -284,4 +289,27 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The language switch's cookie, like the session's: HTTPS only in production,
+# not sent on cross-site requests, not readable by scripts.
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): everything from this site, nothing inline
+# (no inline script or style: templates use static/js/site.js and static/css/),
+# no frames, no plugins. data: images are Bootstrap's SVG icons in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 X_FRAME_OPTIONS = "DENY"

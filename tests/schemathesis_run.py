@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -85,12 +86,13 @@ def server_env(db_url: str) -> dict:
     # The demo's settings on PostgreSQL; no REDIS_URL: jobs run in-process and the
     # cache is the process's own (one server process).
     env.update(
+        DJANGO_SETTINGS_MODULE="tcloud.settings",  # not the tests' settings, when run by pytest
         TCLOUD_DEMO="true",
         DEBUG="false",
         DATABASE_URL=db_url,
         SECURE_SSL_REDIRECT="false",
         ALLOWED_HOSTS="127.0.0.1,localhost",
-        LOG_LEVEL="ERROR",
+        LOG_LEVEL="INFO",  # the request log counts the answers by status
     )
     return env
 
@@ -169,38 +171,43 @@ def run_schemathesis(base: str, role: str, key: str, args) -> dict:
         command += ["--max-time", str(args.max_time)]
     print(f"--- schemathesis as the demo {role}", flush=True)
     started = time.monotonic()
+    log = ARTIFACTS / "server.log"
+    offset = log.stat().st_size if log.exists() else 0
     completed = subprocess.run(command, cwd=ROOT)
-    summary = summarise(report)
+    server_log = ""
+    if log.exists():
+        with open(log, encoding="utf-8", errors="replace") as f:
+            f.seek(offset)
+            server_log = f.read()
+    summary = summarise(report, server_log)
     summary.update(
         role=role, exit_code=completed.returncode, seconds=round(time.monotonic() - started)
     )
     return summary
 
 
-def summarise(report: Path) -> dict:
-    """Requests, and failures by check, from schemathesis' JSON report."""
-    if not report.exists():
-        return {"requests": None, "failures": {"report missing": 1}}
-    data = json.loads(report.read_text())
-    failures: dict[str, int] = {}
-    for failure in _walk(data, "failures"):
-        for item in failure if isinstance(failure, list) else [failure]:
-            name = item.get("check") or item.get("name") or item.get("title") or "unknown"
+REQUEST_LINE = re.compile(r'"(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|TRACE) [^"]*" (\d{3}) ')
+
+
+def summarise(report: Path, server_log: str) -> dict:
+    """Test cases and failures by kind (schemathesis' JSON report), and what the
+    server answered, by status (its request log; when this script serves)."""
+    summary: dict = {"test_cases": None, "failures": {"report missing": 1}}
+    if report.exists():
+        data = json.loads(report.read_text())
+        failures: dict[str, int] = {}
+        for failure in data.get("failures") or []:
+            name = str(failure.get("title") or failure.get("code") or failure)[:80]
             failures[name] = failures.get(name, 0) + 1
-    requests = sum(_walk(data, "total_requests")) or None
-    return {"requests": requests, "failures": failures}
-
-
-def _walk(value, key):
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if k == key:
-                yield v
-            else:
-                yield from _walk(v, key)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _walk(item, key)
+        summary.update(test_cases=data["test_cases"]["generated"], failures=failures)
+    statuses = [int(code) for code in REQUEST_LINE.findall(server_log)]
+    if statuses:
+        summary["server"] = {
+            "requests": len(statuses),
+            "by_status": {str(c): statuses.count(c) for c in sorted(set(statuses))},
+            "server_errors": sum(1 for c in statuses if c >= 500),
+        }
+    return summary
 
 
 def main(argv=None) -> int:
@@ -223,6 +230,8 @@ def main(argv=None) -> int:
             recreate_database(db_url)
             manage(env, "migrate", "--noinput", "-v0")
             manage(env, "seed_demo")
+            # Production settings serve hashed static files (the pages' 404 and 500 too).
+            manage(env, "collectstatic", "--noinput", "-v0")
             port = free_port()
             server = start_server(env, port)
             base = f"http://127.0.0.1:{port}"
