@@ -204,7 +204,16 @@ class MemberOrderSubmit(MemberOrderMixin, APIView):
 # --- vendor --------------------------------------------------------------------
 
 
-@extend_schema(parameters=[OpenApiParameter("status", str, enum=Order.Status.values)])
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "status",
+            str,
+            enum=["", *Order.Status.values],
+            description="one status; empty or left out: every status",
+        )
+    ]
+)
 class VendorOrders(generics.ListAPIView):
     """The vendor's orders, the soonest deadline first."""
 

@@ -173,7 +173,7 @@ def run_schemathesis(base: str, role: str, key: str, args) -> dict:
     started = time.monotonic()
     log = ARTIFACTS / "server.log"
     offset = log.stat().st_size if log.exists() else 0
-    completed = subprocess.run(command, cwd=ROOT)
+    completed = subprocess.run(command, cwd=ARTIFACTS)
     server_log = ""
     if log.exists():
         with open(log, encoding="utf-8", errors="replace") as f:
