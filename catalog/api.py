@@ -6,9 +6,9 @@ to other roles and 404 for another vendor's plan (never revealing it exists).
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import models, transaction
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -17,7 +17,13 @@ from rest_framework.response import Response
 from catalog import selectors, services
 from catalog.models import Plan, PlanRevision
 from points.models import Category
+from tcloud.core.api.fields import CharField
 from tcloud.core.api.permissions import IsVendor
+from tcloud.core.validators import LONG_TEXT_MAX_LENGTH
+
+# The largest value a PostgreSQL integer column holds: ids and amounts above it
+# cannot match anything, so they are refused as out of range.
+MAX_ID = 2_147_483_647
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -55,45 +61,50 @@ class PlanDetailSerializer(PlanSerializer):
         fields = PlanSerializer.Meta.fields + ["summary", "description", "specification"]
 
 
-def _int_param(request, name: str) -> int | None:
-    value = request.query_params.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        from rest_framework.exceptions import ValidationError
+class PlanFilterSerializer(serializers.Serializer):
+    """The list's query parameters; a bad value is a 400 naming it."""
 
-        raise ValidationError({name: ["Enter a whole number."]}) from None
+    category = serializers.SlugField(
+        required=False, allow_blank=True, max_length=40, help_text="category code"
+    )
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="search words (Chinese or English)",
+    )
+    vendor = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    min_price = serializers.IntegerField(required=False, min_value=0, max_value=MAX_ID)
+    max_price = serializers.IntegerField(required=False, min_value=0, max_value=MAX_ID)
+    term_months = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    subsidy = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="true: only plans that may use points (O1)",
+    )
+    sort = serializers.ChoiceField(choices=sorted(selectors.SORTS), required=False)
 
 
 @extend_schema(
-    summary="Plans on sale (listed plans of approved vendors)",
-    parameters=[
-        OpenApiParameter("category", str, description="category code"),
-        OpenApiParameter("q", str, description="search words (Chinese or English)"),
-        OpenApiParameter("vendor", int),
-        OpenApiParameter("min_price", int),
-        OpenApiParameter("max_price", int),
-        OpenApiParameter("term_months", int),
-        OpenApiParameter("subsidy", bool, description="true: only plans that may use points (O1)"),
-    ],
+    summary="Plans on sale (listed plans of approved vendors)", parameters=[PlanFilterSerializer]
 )
 class PlanList(generics.ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = PlanSerializer
 
     def get_queryset(self):
-        params = self.request.query_params
-        subsidy = params.get("subsidy")
+        wanted = PlanFilterSerializer(data=self.request.query_params.dict())
+        wanted.is_valid(raise_exception=True)
+        params = wanted.validated_data
         return selectors.plan_list(
             category=params.get("category") or None,
             q=params.get("q", ""),
-            vendor=_int_param(self.request, "vendor"),
-            min_price=_int_param(self.request, "min_price"),
-            max_price=_int_param(self.request, "max_price"),
-            term_months=_int_param(self.request, "term_months"),
-            subsidy={"true": True, "false": False}.get((subsidy or "").lower()),
+            vendor=params.get("vendor"),
+            min_price=params.get("min_price"),
+            max_price=params.get("max_price"),
+            term_months=params.get("term_months"),
+            subsidy=params.get("subsidy"),
             sort=params.get("sort") or "newest",
         )
 
@@ -131,6 +142,12 @@ class VendorPlanSerializer(serializers.ModelSerializer):
     """A vendor's own plan. `status` changes only by review; send
     `"submit": true` to submit a draft (or a plan sent back) for review."""
 
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: CharField,
+        models.TextField: CharField,
+    }
+
     category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
     subsidy_eligible = serializers.SerializerMethodField()
     pending_change = serializers.SerializerMethodField()
@@ -156,6 +173,10 @@ class VendorPlanSerializer(serializers.ModelSerializer):
             "submit",
         ]
         read_only_fields = ["status", "review_note", "listed_at", "updated_at"]
+        extra_kwargs = {
+            "description": {"max_length": LONG_TEXT_MAX_LENGTH},
+            "specification": {"max_length": LONG_TEXT_MAX_LENGTH},
+        }
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_subsidy_eligible(self, plan) -> bool:

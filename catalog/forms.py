@@ -10,6 +10,8 @@ from catalog.models import Plan
 from catalog.selectors import SORTS
 from members.taxid import tax_id_problem
 from points.models import Category
+from tcloud.core.forms import limit_lengths
+from tcloud.core.validators import LONG_TEXT_MAX_LENGTH, NOTE_MAX_LENGTH
 
 
 class VendorApplicationForm(forms.Form):
@@ -18,12 +20,17 @@ class VendorApplicationForm(forms.Form):
     representative = forms.CharField(label=_("Representative"), max_length=100)
     address = forms.CharField(label=_("Registered address"), max_length=300)
     phone = forms.CharField(label=_("Company phone"), max_length=30)
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = forms.URLField(
+        label=_("Website"), required=False, assume_scheme="https", max_length=200
+    )
     description = forms.CharField(
-        label=_("About the company"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("About the company"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=LONG_TEXT_MAX_LENGTH,
     )
     contact_name = forms.CharField(label=_("Contact person"), max_length=100)
-    contact_email = forms.EmailField(label=_("Contact email"))
+    contact_email = forms.EmailField(label=_("Contact email"), max_length=254)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=30)
     bank_code = forms.RegexField(
         label=_("Bank code"),
@@ -40,7 +47,7 @@ class VendorApplicationForm(forms.Form):
         error_messages={"invalid": _("An account number has 10 to 16 digits.")},
     )
     admin_name = forms.CharField(label=_("Your name"), max_length=150)
-    admin_email = forms.EmailField(label=_("Your email (sign-in)"))
+    admin_email = forms.EmailField(label=_("Your email (sign-in)"), max_length=254)
     admin_password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
 
     def clean_tax_id(self):
@@ -57,7 +64,7 @@ class VendorApplicationForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("Colleague's email"))
+    email = forms.EmailField(label=_("Colleague's email"), max_length=254)
 
 
 class InvitationAcceptForm(forms.Form):
@@ -90,6 +97,7 @@ class PlanForm(forms.ModelForm):
     def __init__(self, *args, listed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.order_by("position")
+        limit_lengths(self, description=LONG_TEXT_MAX_LENGTH, specification=LONG_TEXT_MAX_LENGTH)
         if listed:
             # A listed plan keeps its category (its orders and zone depend on it).
             self.fields["category"].disabled = True
@@ -133,7 +141,10 @@ class ReviewForm(forms.Form):
 
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
     note = forms.CharField(
-        label=_("Note to the vendor"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Note to the vendor"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
     )
 
     def __init__(self, *args, decisions: list[tuple[str, str]], **kwargs):

@@ -26,6 +26,7 @@ from members.models import (
 )
 from tcloud.core.admin import EventInline
 from tcloud.core.errors import RuleError
+from tcloud.core.forms import BOUNDED_DATES
 
 
 class BusinessEventInline(EventInline):
@@ -139,6 +140,7 @@ class TaxRegisteredReviewAdmin(admin.ModelAdmin):
 
 
 class ImportAdmin(admin.ModelAdmin):
+    formfield_overrides = BOUNDED_DATES
     change_list_template = "members/admin_import_change_list.html"
     import_title = ""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
@@ -23,6 +23,8 @@ from members import services
 from members import verification as vf
 from members.eligibility import DECLARATION_KEYS
 from members.models import RegistrationApplication
+from members.services import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
+from tcloud.core.api.fields import CharField
 
 TOKEN_HEADER = "HTTP_X_REGISTRATION_TOKEN"
 
@@ -62,6 +64,7 @@ def _ip(request) -> str:
 class RegistrationView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    error_statuses = (404,)  # no application for the X-Registration-Token (schema)
 
     def application(self, request) -> RegistrationApplication:
         token = request.META.get(TOKEN_HEADER, "")
@@ -75,13 +78,21 @@ class RegistrationView(APIView):
         return Response({**ApplicationSerializer(application).data, **extra})
 
 
+# Inputs are read through serializers, whose lengths match the columns the
+# services write (or, for proofs never stored, a generous bound), so an overlong
+# or NUL-carrying value is a 400 before any query.
+
+
+class StartSerializer(serializers.Serializer):
+    tax_id = CharField(max_length=20, help_text="統一編號, 8 digits (M4)")
+
+
 class RegistrationStart(RegistrationView):
-    @extend_schema(
-        request=inline_serializer("RegistrationStart", {"tax_id": serializers.CharField()}),
-        responses={201: ApplicationSerializer},
-    )
+    @extend_schema(request=StartSerializer, responses={201: ApplicationSerializer})
     def post(self, request):
-        application, token = services.registration_start(tax_id=str(request.data.get("tax_id", "")))
+        data = StartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        application, token = services.registration_start(tax_id=data.validated_data["tax_id"])
         data = {**ApplicationSerializer(application).data, "resume_token": token}
         return Response(data, status=status.HTTP_201_CREATED)
 
@@ -93,14 +104,12 @@ class RegistrationCurrent(RegistrationView):
 
 
 class MethodSerializer(serializers.Serializer):
-    method = serializers.CharField()
-    national_id = serializers.CharField(required=False, allow_blank=True, default="")
-    phone = serializers.CharField(required=False, allow_blank=True, default="")
+    method = CharField(max_length=20)
+    national_id = CharField(required=False, allow_blank=True, default="", max_length=10)
+    phone = CharField(required=False, allow_blank=True, default="", max_length=20)
     roc_national = serializers.BooleanField(required=False, default=False)
     postpaid = serializers.BooleanField(required=False, default=False)
-    representative_name = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=100
-    )
+    representative_name = CharField(required=False, allow_blank=True, default="", max_length=100)
 
 
 class RegistrationMethod(RegistrationView):
@@ -123,106 +132,109 @@ class RegistrationResend(RegistrationView):
         return self.state(application, verification=info)
 
 
+# A PEM certificate is a few kilobytes; these bounds leave room for long chains.
+PEM_MAX = 16_384
+SIGNATURE_MAX = 4_096
+
+
+class ProofSerializer(serializers.Serializer):
+    code = CharField(required=False, allow_blank=True, max_length=12)
+    challenge = CharField(required=False, allow_blank=True, max_length=100)
+    signature = CharField(required=False, allow_blank=True, max_length=SIGNATURE_MAX)
+    certificate = CharField(required=False, allow_blank=True, max_length=PEM_MAX)
+    chain = serializers.ListField(child=CharField(max_length=PEM_MAX), required=False, max_length=8)
+
+
 class RegistrationVerify(RegistrationView):
-    @extend_schema(
-        request=inline_serializer(
-            "RegistrationProof",
-            {
-                "code": serializers.CharField(required=False),
-                "challenge": serializers.CharField(required=False),
-                "signature": serializers.CharField(required=False),
-                "certificate": serializers.CharField(required=False),
-                "chain": serializers.ListField(child=serializers.CharField(), required=False),
-            },
-        ),
-        responses=ApplicationSerializer,
-    )
+    @extend_schema(request=ProofSerializer, responses=ApplicationSerializer)
     def post(self, request):
         application = self.application(request)
-        proof = {
-            k: request.data.get(k)
-            for k in ("code", "challenge", "signature", "certificate", "chain")
-        }
+        data = ProofSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         services.registration_verify(
-            application=application, proof={k: v for k, v in proof.items() if v}
+            application=application, proof={k: v for k, v in data.validated_data.items() if v}
         )
         return self.state(application)
+
+
+class DeclarationsSerializer(serializers.Serializer):
+    """Each declaration true or false; one left out counts as not declared."""
+
+    def get_fields(self):
+        return {
+            key: serializers.BooleanField(required=False, default=False) for key in DECLARATION_KEYS
+        }
+
+
+class RegistrationDeclarationsSerializer(serializers.Serializer):
+    data_query = serializers.BooleanField(required=False, default=False)
+    declarations = DeclarationsSerializer(required=False)
 
 
 class RegistrationDeclarations(RegistrationView):
-    @extend_schema(
-        request=inline_serializer(
-            "RegistrationDeclarations",
-            {
-                "data_query": serializers.BooleanField(),
-                "declarations": inline_serializer(
-                    "Declarations", {k: serializers.BooleanField() for k in DECLARATION_KEYS}
-                ),
-            },
-        ),
-        responses=ApplicationSerializer,
-    )
+    @extend_schema(request=RegistrationDeclarationsSerializer, responses=ApplicationSerializer)
     def post(self, request):
         application = self.application(request)
-        declarations = request.data.get("declarations") or {}
-        if not isinstance(declarations, dict):
-            raise serializers.ValidationError({"declarations": ["Expected an object."]})
+        data = RegistrationDeclarationsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        declarations = data.validated_data.get("declarations") or {}
         services.registration_accept_declarations(
             application=application,
-            data_query=request.data.get("data_query") is True,
-            declarations={k: declarations.get(k) is True for k in DECLARATION_KEYS},
+            data_query=data.validated_data["data_query"],
+            declarations={k: bool(declarations.get(k)) for k in DECLARATION_KEYS},
         )
         return self.state(application)
+
+
+class ConsentSerializer(serializers.Serializer):
+    personal_data = serializers.BooleanField(required=False, default=False)
 
 
 class RegistrationConsent(RegistrationView):
-    @extend_schema(
-        request=inline_serializer(
-            "RegistrationConsent", {"personal_data": serializers.BooleanField()}
-        ),
-        responses=ApplicationSerializer,
-    )
+    @extend_schema(request=ConsentSerializer, responses=ApplicationSerializer)
     def post(self, request):
         application = self.application(request)
+        data = ConsentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         services.registration_consent(
-            application=application, personal_data=request.data.get("personal_data") is True
+            application=application, personal_data=data.validated_data["personal_data"]
         )
         return self.state(application)
+
+
+class AccountSerializer(serializers.Serializer):
+    # Blank values reach the service, which says what is missing in its own words.
+    email = CharField(required=False, allow_blank=True, default="", max_length=EMAIL_MAX_LENGTH)
+    password = CharField(
+        required=False, allow_blank=True, default="", max_length=4096, trim_whitespace=False
+    )
+    name = CharField(required=False, allow_blank=True, default="", max_length=NAME_MAX_LENGTH)
 
 
 class RegistrationAccount(RegistrationView):
-    @extend_schema(
-        request=inline_serializer(
-            "RegistrationAccount",
-            {
-                "email": serializers.EmailField(),
-                "password": serializers.CharField(),
-                "name": serializers.CharField(),
-            },
-        ),
-        responses=ApplicationSerializer,
-    )
+    @extend_schema(request=AccountSerializer, responses=ApplicationSerializer)
     def post(self, request):
         application = self.application(request)
+        data = AccountSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         services.registration_create_account(
-            application=application,
-            email=str(request.data.get("email", "")),
-            password=str(request.data.get("password", "")),
-            name=str(request.data.get("name", "")),
-            ip=_ip(request),
+            application=application, ip=_ip(request), **data.validated_data
         )
         return self.state(application)
 
 
+class EmailCodeSerializer(serializers.Serializer):
+    code = CharField(required=False, allow_blank=True, default="", max_length=12)
+
+
 class RegistrationEmail(RegistrationView):
-    @extend_schema(
-        request=inline_serializer("RegistrationEmailCode", {"code": serializers.CharField()}),
-        responses=ApplicationSerializer,
-    )
+    @extend_schema(request=EmailCodeSerializer, responses=ApplicationSerializer)
     def post(self, request):
         application = self.application(request)
+        data = EmailCodeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
         services.registration_confirm_email(
-            application=application, code=str(request.data.get("code", ""))
+            application=application, code=data.validated_data["code"]
         )
         return self.state(application)
 

@@ -20,6 +20,9 @@ class AdminUserChangeForm(auth_forms.UserChangeForm):
 from django import forms  # noqa: E402
 from django.utils.translation import gettext_lazy as _  # noqa: E402
 
+from tcloud.core.forms import DateField  # noqa: E402
+from tcloud.core.validators import NOTE_MAX_LENGTH  # noqa: E402
+
 
 class BootstrapForm(forms.Form):
     """Gives the widgets Bootstrap's classes (the wizard's templates render fields one by one)."""
@@ -80,12 +83,18 @@ class ProofForm(BootstrapForm):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
-    challenge = forms.CharField(required=False, widget=forms.HiddenInput)
+    challenge = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
     certificate = forms.CharField(
-        label=_("Certificate (PEM)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Certificate (PEM)"),
+        required=False,
+        max_length=16_384,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     signature = forms.CharField(
-        label=_("Signature (base64)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Signature (base64)"),
+        required=False,
+        max_length=4_096,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -123,7 +132,7 @@ class ConsentForm(forms.Form):
 
 
 class AccountForm(BootstrapForm):
-    email = forms.EmailField(label=_("Email (your sign-in)"))
+    email = forms.EmailField(label=_("Email (your sign-in)"), max_length=254)
     name = forms.CharField(label=_("Contact person"), max_length=150)
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(render_value=False))
     password2 = forms.CharField(
@@ -157,6 +166,7 @@ class ReviewDecisionForm(forms.ModelForm):
     reason = forms.CharField(
         label=_("Reason (sent to the member)"),
         required=False,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -176,6 +186,6 @@ class ReviewDecisionForm(forms.ModelForm):
 class ListImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"))
     source = forms.CharField(label=_("Source"), max_length=200)
-    listed_on = forms.DateField(
+    listed_on = DateField(
         label=_("Date of the list"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -42,6 +42,11 @@ from tcloud.core.locks import lock_row
 from tcloud.core.outbox import outbox_email
 from tcloud.core.statemachine import APPLICANT
 
+# The columns' lengths (User.email, User.name): longer input is refused with a
+# field error, never left for the database to reject.
+EMAIL_MAX_LENGTH = 254
+NAME_MAX_LENGTH = 150
+
 
 @transaction.atomic
 def business_create(*, tax_id: str, name: str, kind: str) -> Business:
@@ -102,6 +107,10 @@ EMAIL_CODE_LIFETIME = dt.timedelta(minutes=10)
 MAX_TRIES = 5
 RESEND_AFTER = dt.timedelta(seconds=60)
 MAX_SENDS_PER_HOUR = 5
+
+
+def _too_long(limit: int) -> str:
+    return _("Enter at most %(limit)d characters.") % {"limit": limit}
 
 
 def _hash_token(token: str) -> str:
@@ -658,12 +667,16 @@ def registration_create_account(
     errors: dict[str, list[str]] = {}
     if not email or "@" not in email:
         errors["email"] = [_("Enter a valid email address.")]
+    elif len(email) > EMAIL_MAX_LENGTH:
+        errors["email"] = [_too_long(EMAIL_MAX_LENGTH)]
     elif _email_taken(email):
         errors["email"] = [
             _("This email address already has an account. Use another one or sign in.")
         ]
     if not (name or "").strip():
         errors["name"] = [_("Enter the name of the contact person.")]
+    elif len(name.strip()) > NAME_MAX_LENGTH:
+        errors["name"] = [_too_long(NAME_MAX_LENGTH)]
     try:
         password_validation.validate_password(password, User(email=email, name=name))
     except ValidationError as exc:
@@ -767,6 +780,8 @@ def registration_change_email(
     user = _require_account(application)
     if not email or "@" not in email:
         raise ValidationError({"email": [_("Enter a valid email address.")]})
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise ValidationError({"email": [_too_long(EMAIL_MAX_LENGTH)]})
     if _email_taken(email, exclude_user=user):
         raise ValidationError(
             {"email": [_("This email address already has an account. Use another one or sign in.")]}

@@ -10,14 +10,17 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.models import Plan
+from catalog.selectors import plan_get_on_sale
+from members.api import PEM_MAX, SIGNATURE_MAX
 from orders import services
 from orders.models import Order
 from orders.reauth import reauth_start
 from orders.selectors import order_split, orders_of_business, orders_of_vendor
+from tcloud.core.api.fields import CharField, DateField, UriOrEmptyField
 from tcloud.core.api.idempotency import idempotent
 from tcloud.core.api.permissions import IsMember, IsVendor
 from tcloud.core.api.serializers import EventSerializer
+from tcloud.core.validators import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
 
 
 class VendorRefSerializer(serializers.Serializer):
@@ -31,6 +34,7 @@ class OrderSerializer(serializers.ModelSerializer):
     flags = serializers.ListField(child=serializers.CharField(), read_only=True)
     events = EventSerializer(many=True, read_only=True)
     business = serializers.CharField(source="business.name", read_only=True)
+    payment_link = UriOrEmptyField(read_only=True)
 
     class Meta:
         model = Order
@@ -72,24 +76,29 @@ class OrderSerializer(serializers.ModelSerializer):
 
 
 class OrderCreateSerializer(serializers.Serializer):
-    plan = serializers.IntegerField()
+    plan = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
 
 
 class VerificationSerializer(serializers.Serializer):
     """The proof the business's method needs (see orders.reauth.reauth_check)."""
 
-    code = serializers.CharField(required=False, allow_blank=True, help_text="phone / simulator")
-    challenge = serializers.CharField(required=False, help_text="the nonce that was signed")
-    certificate = serializers.CharField(
+    code = CharField(required=False, allow_blank=True, max_length=12, help_text="phone / simulator")
+    challenge = CharField(required=False, max_length=100, help_text="the nonce that was signed")
+    certificate = CharField(
         required=False,
+        max_length=PEM_MAX,
         help_text="signer certificate, PEM or base64 DER; optional when the PKCS#7 carries it",
     )
-    signature = serializers.CharField(
+    signature = CharField(
         required=False,
+        max_length=SIGNATURE_MAX,
         help_text="base64: the signing component's PKCS#7 over the nonce, or a raw signature",
     )
     chain = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="intermediate CA PEMs"
+        child=CharField(max_length=PEM_MAX),
+        required=False,
+        max_length=8,
+        help_text="intermediate CA PEMs",
     )
 
 
@@ -102,29 +111,29 @@ class SubmitSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
+    reason = CharField(max_length=REASON_MAX_LENGTH, allow_blank=True, required=False, default="")
 
 
 class RequiredReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000)
+    reason = CharField(max_length=REASON_MAX_LENGTH)
 
 
 class AcceptSerializer(serializers.Serializer):
     payment_link = serializers.URLField(
         max_length=500, required=False, allow_blank=True, default=""
     )
-    payment_options = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, default=""
+    payment_options = CharField(
+        max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default=""
     )
 
 
 class InvoiceSerializer(serializers.Serializer):
-    invoice_number = serializers.CharField(max_length=10)
-    issued_on = serializers.DateField()
+    invoice_number = CharField(max_length=10)
+    issued_on = DateField()
 
 
 class StartServiceSerializer(serializers.Serializer):
-    service_start = serializers.DateField()
+    service_start = DateField()
 
 
 def order_queryset():
@@ -149,7 +158,9 @@ class MemberOrders(generics.ListAPIView):
 
         data = OrderCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        plan = Plan.objects.filter(pk=data.validated_data["plan"]).first()
+        # A plan that is not on sale (a draft, another vendor's unlisted plan)
+        # answers exactly as one that does not exist: no existence oracle.
+        plan = plan_get_on_sale(pk=data.validated_data["plan"])
         if plan is None:
             raise serializers.ValidationError({"plan": [_("No such plan.")]})
         order = services.order_create(user=request.user, plan=plan)
@@ -199,7 +210,16 @@ class MemberOrderSubmit(MemberOrderMixin, APIView):
 # --- vendor --------------------------------------------------------------------
 
 
-@extend_schema(parameters=[OpenApiParameter("status", str, enum=Order.Status.values)])
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "status",
+            str,
+            enum=["", *Order.Status.values],
+            description="one status; empty or left out: every status",
+        )
+    ]
+)
 class VendorOrders(generics.ListAPIView):
     """The vendor's orders, the soonest deadline first."""
 

@@ -29,6 +29,12 @@ from points.services import wallet_hold, wallet_release, wallet_spend
 from tcloud.core.calendar import BusinessCalendar, add_months, business_deadline
 from tcloud.core.errors import InvalidState, RuleError
 from tcloud.core.locks import lock_row
+from tcloud.core.validators import (
+    NOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    check_dates,
+    check_lengths,
+)
 
 S = Order.Status
 CONTRACT_VERSION = "2022-01"
@@ -39,6 +45,7 @@ PAY_DAYS = 2
 INVOICE_DAYS = 2
 DELIVER_DAYS = 7
 
+PAYMENT_LINK_MAX_LENGTH = Order._meta.get_field("payment_link").max_length
 INVOICE_NUMBER = re.compile(r"^[A-Z]{2}[0-9]{8}$")
 
 
@@ -239,6 +246,10 @@ def order_accept(
     order = order_lock(order)
     ORDER.check(order, "accept", actor)  # a wrong step says so before the deadline does
     _not_past(order.respond_by, now)
+    check_lengths(
+        payment_link=(payment_link, PAYMENT_LINK_MAX_LENGTH),
+        payment_options=(payment_options, NOTE_MAX_LENGTH),
+    )
     if not payment_link and not payment_options:
         raise ValidationError({"payment_link": [_("Give the member a payment link or options.")]})
     if payment_link:
@@ -272,6 +283,7 @@ def order_reject(
     now = now or timezone.now()
     if not reason.strip():
         raise ValidationError({"reason": [_("Tell the member why.")]})
+    check_lengths(reason=(reason, REASON_MAX_LENGTH))
     order = order_lock(order)
     ORDER.check(order, "reject", actor)
     _not_past(order.respond_by, now)
@@ -311,6 +323,7 @@ def order_record_invoice(
 ) -> Order:
     """The vendor records the e-invoice (two capital letters and eight digits)."""
     now = now or timezone.now()
+    check_dates(issued_on=issued_on)
     invoice_number = (invoice_number or "").strip()
     if not INVOICE_NUMBER.match(invoice_number):
         raise ValidationError(
@@ -347,6 +360,7 @@ def order_start_service(
 ) -> Order:
     """The vendor starts the cloud service; it ends `term_months` later."""
     now = now or timezone.now()
+    check_dates(service_start=service_start)
     order = order_lock(order)
     if order.paid_at and service_start < timezone.localdate(order.paid_at):
         raise ValidationError({"service_start": [_("The service cannot start before payment.")]})

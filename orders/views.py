@@ -6,14 +6,14 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from catalog.models import Plan
+from catalog.selectors import plan_get_on_sale
 from members import signer
 from members.roles import role_required
 from orders import services
@@ -47,7 +47,12 @@ def _vendor_order(request, pk) -> Order:
 @require_POST
 def order_new(request):
 
-    plan = get_object_or_404(Plan, pk=request.POST.get("plan"))
+    # Only a plan on sale can be ordered; any other id is "not found", whether
+    # the plan exists unlisted or not at all (no existence oracle).
+    raw = request.POST.get("plan", "")
+    plan = plan_get_on_sale(pk=int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    if plan is None:
+        raise Http404
     try:
         order = services.order_create(user=request.user, plan=plan)
     except RuleError as exc:

@@ -25,6 +25,7 @@ from points.models import (
 from points.services import program_create, program_update
 from tcloud.core.admin import EventInline
 from tcloud.core.errors import RuleError
+from tcloud.core.forms import BOUNDED_DATES, DateTimeField
 from tcloud.core.templatetags.tcloud import ntd
 
 
@@ -87,6 +88,7 @@ class ProgramAdminForm(forms.ModelForm):
 @admin.register(Program)
 class ProgramAdmin(RefusalsShowOnlyTheError, admin.ModelAdmin):
     form = ProgramAdminForm
+    formfield_overrides = BOUNDED_DATES
     list_display = [
         "year",
         "name",
@@ -280,7 +282,7 @@ class ExpertRequestForm(forms.ModelForm):
     ]
     step = forms.ChoiceField(label=_("next step"), choices=STEPS, required=False)
     new_expert = forms.CharField(label=_("expert"), required=False, max_length=120)
-    when = forms.DateTimeField(
+    when = DateTimeField(
         label=_("scheduled for"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),

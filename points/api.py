@@ -32,7 +32,9 @@ class AnswerSerializer(serializers.Serializer):
 
 
 class AssessmentInSerializer(serializers.Serializer):
-    answers = AnswerSerializer(many=True, allow_empty=False)
+    answers = serializers.ListField(
+        child=AnswerSerializer(), allow_empty=False, min_length=1, max_length=200
+    )
 
 
 class WalletSerializer(serializers.Serializer):

@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from points.models import ExpertRequest
+from tcloud.core.forms import limit_lengths
+from tcloud.core.validators import NOTE_MAX_LENGTH
 
 
 class AssessmentForm(forms.Form):
@@ -50,3 +52,4 @@ class ExpertRequestForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = ExpertRequest.Kind.choices  # no blank radio
+        limit_lengths(self, note=NOTE_MAX_LENGTH)

@@ -15,8 +15,10 @@ from orders.models import Order
 from refunds import services
 from refunds.models import Refund
 from refunds.selectors import cancellation_quote, refunds_of_vendor
+from tcloud.core.api.fields import DATE_SCHEMA, CharField, DateField
 from tcloud.core.api.idempotency import idempotent
 from tcloud.core.api.permissions import IsMember, IsVendor
+from tcloud.core.validators import NOTE_MAX_LENGTH
 
 
 class QuoteSerializer(serializers.Serializer):
@@ -48,19 +50,25 @@ class RefundQuote(APIView):
     """What cancelling on `on` (default today) would give back (R1-R7). Changes nothing."""
 
     permission_classes = [IsAuthenticated, IsMember]
+    error_statuses = (409,)  # invalid_state unless the order is paid and running (schema)
 
     @extend_schema(
-        parameters=[OpenApiParameter("on", str, description="YYYY-MM-DD")],
+        parameters=[
+            OpenApiParameter(
+                "on",
+                {**DATE_SCHEMA, "description": f"{DATE_SCHEMA['description']} (default today)"},
+            )
+        ],
         responses=QuoteSerializer,
     )
     def get(self, request, pk):
         order = get_object_or_404(
             Order.objects.select_related("wallet"), pk=pk, business_id=request.user.business_id
         )
-        field = serializers.DateField()
+        field = DateField()
         raw = request.query_params.get("on")
         try:
-            on = field.to_internal_value(raw) if raw else timezone.localdate()
+            on = field.run_validation(raw) if raw else timezone.localdate()
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({"on": exc.detail}) from None
         return Response(QuoteSerializer(quote_data(cancellation_quote(order=order, on=on))).data)
@@ -117,7 +125,7 @@ class VendorRefundConfirm(APIView):
 
 
 class DisputeSerializer(serializers.Serializer):
-    note = serializers.CharField(help_text="What is wrong: staff read it.")
+    note = CharField(max_length=NOTE_MAX_LENGTH, help_text="What is wrong: staff read it.")
 
 
 def _refund_data(refund: Refund) -> dict:

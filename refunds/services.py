@@ -25,6 +25,7 @@ from refunds.notifications import refund_email
 from refunds.selectors import order_refund_quote
 from tcloud.core.errors import InvalidState
 from tcloud.core.locks import lock_row, one_lock_per_row
+from tcloud.core.validators import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, check_lengths
 
 
 def _notify(refund: Refund, kind: str) -> None:
@@ -92,6 +93,7 @@ def order_cancel(
     """The member cancels: before payment the order is withdrawn and its points
     released (no reason needed); after payment, with a reason, it is cancelled
     and refunded by R1-R7 (`refund_request`). Anything else is `invalid_state`."""
+    check_lengths(reason=(reason, REASON_MAX_LENGTH))
     order = order_lock(order)
     allowed = ORDER.allowed_actions(order, actor)
     if "withdraw" in allowed:
@@ -140,6 +142,7 @@ def refund_dispute(
     """Either party says something is wrong; staff take it from there."""
     if not note.strip():
         raise ValidationError({"note": [_("Say what is wrong.")]})
+    check_lengths(note=(note, NOTE_MAX_LENGTH))
     refund = _refund_lock(refund)
     REFUND.apply(refund, "dispute", actor=actor, now=now or timezone.now(), note=note)
     _notify(refund, "disputed")

@@ -3,8 +3,6 @@ refund queue, disputes."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -20,6 +18,7 @@ from refunds import services
 from refunds.models import Refund
 from refunds.selectors import cancellation_quote, refunds_of_vendor
 from tcloud.core.errors import RuleError
+from tcloud.core.validators import parse_date
 
 
 @role_required("vendor")
@@ -92,10 +91,8 @@ def order_cancel(request, pk):
 def order_refund_quote(request, pk):
     """htmx: the refund quote for a date the member picks (changes nothing)."""
     order = member_order(request, pk)
-    try:
-        on = dt.date.fromisoformat(request.GET.get("on", ""))
-    except ValueError:
-        on = timezone.localdate()
+    # A date outside 1911-2200 (or none) quotes today, as an unreadable one does.
+    on = parse_date(request.GET.get("on")) or timezone.localdate()
     try:
         quote = cancellation_quote(order=order, on=on)
     except RuleError as exc:

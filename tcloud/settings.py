@@ -15,6 +15,7 @@ A missing or malformed setting stops start-up with one line naming it (see
 from pathlib import Path
 
 from celery.schedules import schedule
+from csp.constants import NONE, SELF
 
 from tcloud.config import Config
 
@@ -100,16 +101,20 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tcloud.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the language (its 400 speaks it) and the user (the 400 page's menu).
+    "tcloud.core.middleware.InputGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -118,6 +123,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "tcloud.site.urls"
+CSRF_FAILURE_VIEW = "tcloud.site.views.csrf_failure"
 WSGI_APPLICATION = "tcloud.wsgi.application"
 
 TEMPLATES = [
@@ -270,6 +276,11 @@ CACHES = (
 # change what buyers see invalidate at once. 0 turns it off.
 CATALOG_PAGE_CACHE_SECONDS = 60
 
+# Request bodies: the API refuses a body over API_MAX_BODY_BYTES with 413
+# (tcloud.core.api.parsers); pages keep Django's own limits
+# (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB, answered with the 400 page).
+API_MAX_BODY_BYTES = 1024 * 1024
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -278,12 +289,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "tcloud.core.api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Bodies are JSON objects only, within API_MAX_BODY_BYTES (tcloud.core.api.parsers).
+    "DEFAULT_PARSER_CLASSES": ["tcloud.core.api.parsers.JSONObjectParser"],
+    "DEFAULT_SCHEMA_CLASS": "tcloud.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "tcloud.core.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "DEFAULT_THROTTLE_RATES": {"auth": "10/min"},
+    # The token endpoint (tcloud.core.api.auth): failed attempts per IP, and a far
+    # higher limit for successful ones.
+    "DEFAULT_THROTTLE_RATES": {"auth": "10/min", "auth_success": "120/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "tcloud API",
@@ -323,4 +338,27 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The language switch's cookie, like the session's: HTTPS only in production,
+# not sent on cross-site requests, not readable by scripts.
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): everything from this site, nothing inline
+# (no inline script or style: templates use static/js/site.js and static/css/),
+# no frames, no plugins. data: images are Bootstrap's SVG icons in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 X_FRAME_OPTIONS = "DENY"

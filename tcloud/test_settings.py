@@ -29,3 +29,5 @@ LANGUAGE_CODE = "zh-hant"
 ACCOUNT_RATE_LIMITS = False
 # Tests see every change at once; tests/catalog/test_page_cache.py turns it on.
 CATALOG_PAGE_CACHE_SECONDS = 0
+# The API takes JSON bodies only (tcloud.core.api.parsers).
+REST_FRAMEWORK = {**REST_FRAMEWORK, "TEST_REQUEST_DEFAULT_FORMAT": "json"}  # noqa: F405

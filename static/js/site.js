@@ -15,3 +15,12 @@
   }
   document.addEventListener("DOMContentLoaded", () => { tick(); setInterval(tick, 60000); });
 })();
+
+// A select marked data-autosubmit submits its form when changed (no inline handlers:
+// the Content-Security-Policy allows no inline script).
+document.addEventListener("change", (event) => {
+  const target = event.target;
+  if (target instanceof HTMLSelectElement && target.hasAttribute("data-autosubmit") && target.form) {
+    target.form.submit();
+  }
+});

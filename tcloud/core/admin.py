@@ -4,6 +4,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from tcloud.core.forms import BOUNDED_DATES
 from tcloud.core.models import CalendarDay, OutboxMessage
 from tcloud.core.outbox import outbox_retry
 
@@ -13,6 +14,7 @@ admin.site.site_title = "tcloud admin"
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
+    formfield_overrides = BOUNDED_DATES
     list_display = ["date", "kind", "reason", "created_at"]
     list_filter = ["kind"]
     date_hierarchy = "date"

@@ -34,16 +34,20 @@ class CalendarDay(models.Model):
 class IdempotencyRecord(models.Model):
     """The first successful answer to a POST sent with an `Idempotency-Key`.
 
-    A repeat with the same key from the same user gets this answer back and
-    moves nothing (shared/API.md). Unique per user and key in the database.
+    A repeat with the same key and the same request (`fingerprint`: method,
+    path, body) from the same user gets this answer back and moves nothing;
+    another request with the key is refused (shared/API.md). Unique per user and
+    key in the database; kept 24 hours (tcloud.core.api.idempotency).
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)
     scope = models.CharField(max_length=300)  # method and path the key was first used for
+    # sha256 of method, path and canonical body; "" for records from before it existed
+    fingerprint = models.CharField(max_length=64, default="")
     status_code = models.PositiveSmallIntegerField(null=True)
     body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         constraints = [

@@ -12,6 +12,7 @@ import datetime as dt
 from members import sweeps as members_sweeps
 from orders import sweeps as orders_sweeps
 from points import sweeps as points_sweeps
+from tcloud.core.api import idempotency
 from tcloud.core.deadlines import Sweep, SweepResult, run_sweeps
 from tcloud.core.outbox import outbox_sweep
 
@@ -27,6 +28,8 @@ SWEEPS: list[Sweep] = [
     orders_sweeps.complete_ended,
     # Members: abandoned registrations forget the national ID and phone.
     members_sweeps.purge_expired_applications,
+    # API: Idempotency-Keys live 24 hours.
+    idempotency.expire_keys,
     # Last: whatever the above wrote, and whatever waited for the broker, goes out.
     outbox_sweep,
 ]

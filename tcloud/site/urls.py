@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from tcloud.site import overview, views
 
+handler400 = "tcloud.site.views.bad_request"
 handler403 = "tcloud.site.views.permission_denied"
 handler404 = "tcloud.site.views.page_not_found"
 handler500 = "tcloud.site.views.server_error"
@@ -29,7 +30,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("tcloud.site.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     # Unknown API paths answer in the API's JSON error format, DEBUG or not.
     re_path(r"^api/", views.page_not_found),
 ]

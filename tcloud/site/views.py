@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from catalog.selectors import plan_list_recommended, vendor_plan_counts
@@ -119,6 +120,25 @@ def admin_login(request):
     return redirect_to_login(next_url, login_url=reverse("account_login"))
 
 
+def bad_request(request, exception=None):
+    """A request Django refused before any view (a form over
+    DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a bad host...)."""
+    if _wants_json(request):
+        return JsonResponse({"non_field_errors": [_("The request could not be read.")]}, status=400)
+    return render(request, "400.html", status=400)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the API answers in its own format (a session-signed
+    request without the token); pages get the 403 page."""
+    if _wants_json(request):
+        return JsonResponse(
+            {"detail": _("CSRF check failed: send the X-CSRFToken header."), "code": "csrf_failed"},
+            status=403,
+        )
+    return permission_denied(request, PermissionDenied(_("The form expired. Please try again.")))
+
+
 def permission_denied(request, exception=None):
     """The 403 page: says what happened and where to go, in the user's language."""
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
@@ -128,6 +148,7 @@ def _wants_json(request) -> bool:
     return request.path.startswith("/api/")
 
 
+@csrf_exempt  # the API's catch-all: an unknown path is a 404 whatever the method
 def page_not_found(request, exception=None):
     if _wants_json(request):
         return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)

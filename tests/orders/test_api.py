@@ -108,11 +108,13 @@ def test_idempotency_key_on_submission_holds_points_once(member_a, wallet_a, pla
         )
         assert response.status_code == 200
     assert LedgerEntry.objects.filter(wallet=wallet_a, kind="hold").count() == 1
-    # The same key for another request is refused.
+    # The same key for another request is refused (422, shared/API.md) and creates nothing.
+    orders = Order.objects.count()
     other = api.post(
         "/api/v1/orders/", {"plan": plan.pk}, format="json", HTTP_IDEMPOTENCY_KEY="submit-1"
     )
-    assert other.status_code == 409 and other.json()["code"] == "idempotency_key_reused"
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    assert Order.objects.count() == orders
 
 
 # --- the permission matrix ------------------------------------------------------

@@ -7,8 +7,10 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
+
+from tcloud.core.api.fields import CharField
 
 
 class TooManyAttempts(exceptions.APIException):
@@ -34,9 +36,46 @@ def authenticate_with_login_limits(request, *, email: str, password: str):
         raise
 
 
+class _OutcomeThrottle(SimpleRateThrottle):
+    """A per-IP limit that counts only the requests whose outcome the view
+    records (`record`), unlike DRF's throttles, which count every request."""
+
+    def get_cache_key(self, request, view=None):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def _history(self, key) -> list[float]:
+        now = self.timer()
+        return [t for t in self.cache.get(key, []) if t > now - self.duration]
+
+    def allow_request(self, request, view):
+        self.key = self.get_cache_key(request, view)
+        self.now = self.timer()
+        self.history = self._history(self.key)
+        if len(self.history) >= self.num_requests:
+            return self.throttle_failure()
+        return True
+
+    def record(self, request) -> None:
+        key = self.get_cache_key(request)
+        self.cache.set(key, [self.timer(), *self._history(key)], self.duration)
+
+
+class FailedTokenRequests(_OutcomeThrottle):
+    """Failed attempts (wrong password, bad input) per IP: "auth", 10 a minute."""
+
+    scope = "auth"
+
+
+class SuccessfulTokenRequests(_OutcomeThrottle):
+    """Tokens handed out per IP: "auth_success", a far higher limit (an ERP that
+    signs in often is not an attacker)."""
+
+    scope = "auth_success"
+
+
 class TokenRequestSerializer(serializers.Serializer):
-    email = serializers.EmailField()
-    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    email = serializers.EmailField(max_length=254)
+    password = CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
 
     def validate(self, attrs):
         user = authenticate_with_login_limits(
@@ -66,14 +105,17 @@ class TokenView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
+    throttle_classes = [FailedTokenRequests, SuccessfulTokenRequests]
+    error_statuses_never = (409,)  # nothing here is a rule or a state (schema)
 
     @extend_schema(
         request=TokenRequestSerializer, responses={200: TokenResponseSerializer, 429: None}
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            FailedTokenRequests().record(request)
+            raise exceptions.ValidationError(serializer.errors)
+        SuccessfulTokenRequests().record(request)
         token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
