@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from catalog.models import Plan, Vendor
 from catalog.services import plan_bulk_create_listed, vendor_create, vendor_set_admin
+from members.demo import DEMO_PASSWORD
 from members.models import User
+from members.services import user_create
 from points.models import Category
 
 DEMO_VENDOR_TAX_ID = "24536806"
+SECOND_VENDOR_EMAIL = "vendor2@demo.test"
 
 # tax ID (valid checksum), name, contact, phone, website, about
 VENDORS = [
@@ -69,6 +72,8 @@ PLANS: dict[str, list[tuple[int, str, str, int, int]]] = {
     "erp": [
         (1, "好管家ERP 中小企業版", "財務、進銷存、生產一體化的雲端ERP。", 60_000, 12),
         (0, "夥伴雲ERP 入門方案", "五人以內團隊的雲端ERP，快速導入。", 36_000, 6),
+        # The brochure's worked example, sold by the vendor the demo signs in as.
+        (0, "夥伴雲ERP 標準方案", "十人團隊的雲端ERP：財會、進銷存與報表。", 60_000, 6),
         (1, "好管家ERP 製造業版", "含BOM與工單管理的製造業ERP。", 96_000, 12),
     ],
     "accounting": [
@@ -174,6 +179,19 @@ def _vendors(command) -> list[Vendor]:
             address="台北市信義區信義路五段7號",
         )
         result.append(vendor)
+    # A second vendor with a login (vendor2@demo.test): 掌櫃科技.
+    second = result[2]
+    if not User.objects.filter(email=SECOND_VENDOR_EMAIL).exists():
+        user = user_create(
+            email=SECOND_VENDOR_EMAIL,
+            password=DEMO_PASSWORD,
+            role=User.Role.VENDOR,
+            name="陳志明",
+            vendor=second,
+            email_verified=True,
+        )
+        if second.admin_user_id is None:
+            vendor_set_admin(vendor=second, user=user)
     return result
 
 

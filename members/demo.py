@@ -21,6 +21,10 @@ DEMO_PROFILES = {
 }
 
 
+# Every demo account signs in with this password (README, "Demo accounts").
+DEMO_PASSWORD = "tcloud-demo-2026"
+
+
 def seed(*, command, members: int = 0, plans: int = 0) -> None:
     """Add this app's demo data; `command` is the seed_demo command (stdout, style)."""
     registry = LocalRegistry()

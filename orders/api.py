@@ -60,6 +60,10 @@ class OrderSerializer(serializers.ModelSerializer):
             "invoice_issued_on",
             "service_start",
             "service_end",
+            "accept_by",
+            "service_confirmed_at",
+            "problem_open",
+            "payable_at",
             "flags",
             "events",
             "created_at",
@@ -188,6 +192,33 @@ class MemberOrderVerification(MemberOrderMixin, APIView):
         return Response(
             reauth_start(order=order, user=request.user, ip=request.META.get("REMOTE_ADDR", ""))
         )
+
+
+class MemberOrderConfirmService(MemberOrderMixin, APIView):
+    """The member confirms the service works (RULES S2): its points become payable
+    to the vendor."""
+
+    @extend_schema(request=None, responses=OrderSerializer)
+    def post(self, request, pk):
+        order = services.order_confirm_service(
+            order=self.get_order(request, pk), actor=request.user
+        )
+        return Response(OrderSerializer(order_queryset().get(pk=order.pk)).data)
+
+
+class MemberOrderServiceProblem(MemberOrderMixin, APIView):
+    """The member reports that the service does not work (RULES S2): a dispute for
+    staff, which stops the 7-business-day clock."""
+
+    @extend_schema(request=RequiredReasonSerializer, responses=OrderSerializer)
+    def post(self, request, pk):
+        order = self.get_order(request, pk)
+        data = RequiredReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.order_report_problem(
+            order=order, actor=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(OrderSerializer(order_queryset().get(pk=order.pk)).data)
 
 
 class MemberOrderSubmit(MemberOrderMixin, APIView):

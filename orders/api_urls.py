@@ -13,6 +13,16 @@ urlpatterns = [
         name="order-verification",
     ),
     path("orders/<int:pk>/submit/", api.MemberOrderSubmit.as_view(), name="order-submit"),
+    path(
+        "orders/<int:pk>/confirm-service/",
+        api.MemberOrderConfirmService.as_view(),
+        name="order-confirm-service",
+    ),
+    path(
+        "orders/<int:pk>/service-problem/",
+        api.MemberOrderServiceProblem.as_view(),
+        name="order-service-problem",
+    ),
     path("vendor/orders/", api.VendorOrders.as_view(), name="vendor-orders"),
     path("vendor/orders/<int:pk>/", api.VendorOrderDetail.as_view(), name="vendor-order-detail"),
     path(

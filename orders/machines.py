@@ -45,5 +45,15 @@ ORDER = Machine(
         transition("invoice", PAID, None, "vendor"),
         transition("flag_invoice_late", PAID, None, "system"),
         transition("flag_delivery_late", PAID, None, "system"),
+        # S2: acceptance of a running service; staff settle a reported problem.
+        transition("confirm_service", {S.IN_SERVICE}, None, "member"),
+        transition("report_problem", {S.IN_SERVICE}, None, "member"),
+        transition(
+            "resolve_problem", {S.IN_SERVICE, S.COMPLETED, S.CANCELLED, S.REFUNDED}, None, "staff"
+        ),
+        # S2 met: the points the order still holds become payable to the vendor.
+        transition(
+            "mark_payable", {S.IN_SERVICE, S.COMPLETED, S.CANCELLED, S.REFUNDED}, None, "system"
+        ),
     ],
 )

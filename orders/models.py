@@ -89,6 +89,15 @@ class Order(models.Model):
     invoice_late = models.BooleanField(_("invoice late"), default=False)
     delivery_late = models.BooleanField(_("service start late"), default=False)
 
+    # S2: the member confirms the service works (驗收), or 7 business days pass
+    # after its start with no open problem; then the points are payable to the
+    # vendor (settlement states them).
+    accept_by = models.DateTimeField(_("confirmation clock ends"), null=True, blank=True)
+    accept_remind_at = models.DateTimeField(_("confirmation reminder due"), null=True, blank=True)
+    service_confirmed_at = models.DateTimeField(_("service confirmed at"), null=True, blank=True)
+    problem_open = models.BooleanField(_("service problem open"), default=False)
+    payable_at = models.DateTimeField(_("points payable since"), null=True, blank=True)
+
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -112,6 +121,12 @@ class Order(models.Model):
             ),
         ]
         indexes = [
+            # The S2 sweep's scan: paid orders whose points are not payable yet.
+            models.Index(
+                fields=["accept_by"],
+                condition=Q(payable_at__isnull=True, accept_by__isnull=False),
+                name="order_due_payable",
+            ),
             models.Index(fields=["status", "respond_by"], name="order_due_respond"),
             models.Index(fields=["status", "pay_by"], name="order_due_pay"),
             models.Index(fields=["vendor", "status"], name="order_vendor_status"),
@@ -135,6 +150,15 @@ class Order(models.Model):
             if value and not (while_no_invoice and self.invoice_number):
                 rows.append((label, value))
         return rows
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        """In service, not yet confirmed and not yet payable (S2)."""
+        return (
+            self.status == self.Status.IN_SERVICE
+            and self.service_confirmed_at is None
+            and self.payable_at is None
+        )
 
     @property
     def awaiting_payment(self) -> bool:
@@ -190,6 +214,10 @@ class OrderEvent(Event):
         "refund": _("Refund settled"),
         "flag_invoice_late": _("Invoice late: flagged for staff"),
         "flag_delivery_late": _("Service start late: flagged for staff"),
+        "confirm_service": _("Service confirmed by the member"),
+        "report_problem": _("Problem reported by the member"),
+        "resolve_problem": _("Problem resolved by staff"),
+        "mark_payable": _("Points payable to the vendor"),
     }
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")

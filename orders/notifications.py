@@ -19,7 +19,7 @@ def _member_emails(order: Order) -> list[str]:
     return [order.placed_by.email]
 
 
-def _message(order: Order, kind: str) -> tuple[list[str], str, str]:
+def _message(order: Order, kind: str, *, note: str = "") -> tuple[list[str], str, str]:
     """(recipients, subject, body) for one kind of email."""
     n, plan = order.number, order.plan_name
     amounts = _("%(price)s = %(points)s points + %(self_pay)s self-pay") % {
@@ -98,7 +98,40 @@ def _message(order: Order, kind: str) -> tuple[list[str], str, str]:
         "started": (
             member,
             _("Your service %(plan)s has started"),
-            _("The service of order %(n)s runs from %(start)s to %(end)s."),
+            _(
+                "The service of order %(n)s runs from %(start)s to %(end)s. Once it works, "
+                "confirm it on the order's page by %(accept_by)s, or report a problem there."
+            ),
+        ),
+        "confirm_reminder": (
+            member,
+            _("Order %(n)s: does %(plan)s work?"),
+            _(
+                "Please confirm on the order's page that %(plan)s works, or report a problem, "
+                "by %(accept_by)s. Without an answer by then the service counts as accepted "
+                "and the vendor is paid the points."
+            ),
+        ),
+        "service_confirmed": (
+            vendor,
+            _("Order %(n)s: the member confirmed the service"),
+            _(
+                "%(business)s confirmed that %(plan)s works. Its points are payable to you "
+                "once the invoice is recorded, on your next monthly statement."
+            ),
+        ),
+        "service_problem": (
+            member + vendor,
+            _("Order %(n)s: a problem with the service was reported"),
+            _(
+                "%(business)s reported that %(plan)s does not work. Program staff will look "
+                "into it with both of you; until then the points are not payable."
+            ),
+        ),
+        "problem_resolved": (
+            member + vendor,
+            _("Order %(n)s: the reported problem is resolved"),
+            _("Program staff resolved the problem reported with %(plan)s: %(note)s"),
         ),
         "invoice_late": (
             member,
@@ -131,15 +164,21 @@ def _message(order: Order, kind: str) -> tuple[list[str], str, str]:
         "invoice": order.invoice_number,
         "start": roc_date(order.service_start),
         "end": roc_date(order.service_end),
+        "accept_by": roc_date(order.accept_by),
+        "note": note,
     }
     return recipients, subject % values, body % values
 
 
-def order_email(order: Order, kind: str) -> None:
+def order_email(order: Order, kind: str, *, note: str = "", key: str = "") -> None:
     """Write the `kind` email of an order to the outbox, in the caller's
-    transaction (sent after commit, once: the key is the order and the kind)."""
+    transaction (sent after commit, once: the key is the order and the kind,
+    or `key` for a kind that may happen again)."""
     with translation.override(settings.LANGUAGE_CODE):
-        recipients, subject, body = _message(order, kind)
+        recipients, subject, body = _message(order, kind, note=note)
     outbox_email(
-        key=f"order:{order.pk}:{kind}", to=recipients, subject=f"[tcloud] {subject}", body=body
+        key=f"order:{order.pk}:{key or kind}",
+        to=recipients,
+        subject=f"[tcloud] {subject}",
+        body=body,
     )

@@ -26,7 +26,7 @@ from orders.reauth import reauth_check
 from orders.selectors import order_split
 from points.models import LedgerEntry
 from points.services import wallet_hold, wallet_release, wallet_spend
-from tcloud.core.calendar import BusinessCalendar, add_months, business_deadline
+from tcloud.core.calendar import TAIPEI, BusinessCalendar, add_months, business_deadline
 from tcloud.core.errors import InvalidState, RuleError
 from tcloud.core.locks import lock_row
 from tcloud.core.validators import (
@@ -39,11 +39,13 @@ from tcloud.core.validators import (
 S = Order.Status
 CONTRACT_VERSION = "2022-01"
 
-# O4, O5, O6 (business days).
+# O4, O5, O6, S2 (business days).
 RESPOND_DAYS = 3
 PAY_DAYS = 2
 INVOICE_DAYS = 2
 DELIVER_DAYS = 7
+ACCEPT_DAYS = 7  # S2: after the service start, then the service counts as accepted
+REMIND_DAYS = 5  # S2: the member is reminded two business days before that
 
 PAYMENT_LINK_MAX_LENGTH = Order._meta.get_field("payment_link").max_length
 INVOICE_NUMBER = re.compile(r"^[A-Z]{2}[0-9]{8}$")
@@ -351,6 +353,7 @@ def order_record_invoice(
         invoice_issued_on=issued_on,
     )
     _notify(order, "invoiced")
+    _payable_if_due(order, now=now)  # the invoice may be the last condition of S2
     return order
 
 
@@ -364,6 +367,7 @@ def order_start_service(
     order = order_lock(order)
     if order.paid_at and service_start < timezone.localdate(order.paid_at):
         raise ValidationError({"service_start": [_("The service cannot start before payment.")]})
+    accept_by, remind_at = acceptance_clock(service_start)
     ORDER.apply(
         order,
         "start_service",
@@ -371,6 +375,8 @@ def order_start_service(
         now=now,
         service_start=service_start,
         service_end=add_months(service_start, order.term_months),
+        accept_by=accept_by,
+        accept_remind_at=remind_at,
     )
     if order.deliver_by and service_start > timezone.localdate(order.deliver_by):
         # Recorded in time but starting after the deadline: still late (O6).
@@ -417,3 +423,124 @@ def order_complete(*, order: Order | int, now: dt.datetime | None = None) -> Ord
     """The service term ended."""
     order = order_lock(order)
     return ORDER.apply(order, "complete", actor=None, now=now or timezone.now())
+
+
+# --- service acceptance and payability (RULES S2) ------------------------------
+
+
+def acceptance_clock(service_start: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """(end of the 7 business days after the service start, when to remind the
+    member): S2's clock, from the business calendar (O8)."""
+    start = dt.datetime.combine(service_start, dt.time.min, tzinfo=TAIPEI)
+    calendar = BusinessCalendar.load()
+    return (
+        calendar.business_deadline(start, ACCEPT_DAYS),
+        calendar.business_deadline(start, REMIND_DAYS),
+    )
+
+
+def _payable_if_due(order: Order, *, now: dt.datetime) -> bool:
+    """S2 on the locked order: its points become payable once the self-pay was
+    confirmed, the invoice recorded, the service started, and the member
+    confirmed it or 7 business days passed since the start with no open problem.
+    True when it became payable now."""
+    due = (
+        order.payable_at is None
+        and order.paid_at is not None
+        and order.invoice_number
+        and order.service_start is not None
+        and not order.problem_open
+        and (
+            order.service_confirmed_at is not None
+            or (order.accept_by is not None and now > order.accept_by)
+        )
+        and "mark_payable" in ORDER.allowed_actions(order, None)
+    )
+    if due:
+        ORDER.apply(order, "mark_payable", actor=None, now=now, payable_at=now)
+    return bool(due)
+
+
+@transaction.atomic
+def order_confirm_service(*, order: Order | int, actor, now: dt.datetime | None = None) -> Order:
+    """The member confirms the service works (S2, 驗收): a problem it reported is
+    closed, and the points become payable to the vendor (once the invoice is in)."""
+    now = now or timezone.now()
+    order = order_lock(order)
+    ORDER.check(order, "confirm_service", actor)
+    if order.service_confirmed_at is not None or order.payable_at is not None:
+        raise InvalidState(_("This service has already been accepted."))
+    ORDER.apply(
+        order, "confirm_service", actor=actor, now=now, service_confirmed_at=now, problem_open=False
+    )
+    _notify(order, "service_confirmed")
+    _payable_if_due(order, now=now)
+    return order
+
+
+@transaction.atomic
+def order_report_problem(
+    *, order: Order | int, actor, reason: str, now: dt.datetime | None = None
+) -> Order:
+    """The member says the service does not work (S2): a dispute for staff, which
+    stops the 7-business-day clock; the points are not payable until staff
+    resolve it."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say what does not work.")]})
+    check_lengths(reason=(reason, REASON_MAX_LENGTH))
+    order = order_lock(order)
+    ORDER.check(order, "report_problem", actor)
+    if order.payable_at is not None or order.service_confirmed_at is not None:
+        raise InvalidState(
+            _(
+                "This service was already accepted. To stop it, cancel the order for a "
+                "refund, or contact us."
+            )
+        )
+    if order.problem_open:
+        raise InvalidState(_("A problem with this service is already open with program staff."))
+    ORDER.apply(order, "report_problem", actor=actor, now=now, note=reason, problem_open=True)
+    _notify(order, "service_problem")
+    return order
+
+
+@transaction.atomic
+def order_resolve_problem(
+    *, order: Order | int, actor, note: str, now: dt.datetime | None = None
+) -> Order:
+    """Staff settle a reported problem with a note (S2). The clock runs again: if
+    its 7 business days are over, the points are payable at once."""
+    now = now or timezone.now()
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": [_("Record how it was resolved.")]})
+    check_lengths(note=(note, NOTE_MAX_LENGTH))
+    order = order_lock(order)
+    ORDER.check(order, "resolve_problem", actor)
+    if not order.problem_open:
+        raise InvalidState(_("No problem is open on this order."))
+    ORDER.apply(order, "resolve_problem", actor=actor, now=now, note=note, problem_open=False)
+    order_email(order, "problem_resolved", note=note, key=f"problem_resolved:{now.isoformat()}")
+    _payable_if_due(order, now=now)
+    return order
+
+
+@transaction.atomic
+def order_mark_payable(*, order: Order | int, now: dt.datetime | None = None) -> Order:
+    """The sweep's S2 step: the 7 business days are over (and the rest holds)."""
+    order = order_lock(order)
+    _payable_if_due(order, now=now or timezone.now())
+    return order
+
+
+@transaction.atomic
+def order_remind_acceptance(*, order: Order | int, now: dt.datetime | None = None) -> Order:
+    """Remind the member, once, to confirm the service or report a problem (S2)."""
+    order = order_lock(order)
+    if order.awaiting_confirmation and not order.problem_open and order.accept_remind_at:
+        _notify(order, "confirm_reminder")
+    order.accept_remind_at = None
+    order.save(update_fields=["accept_remind_at", "updated_at"])
+    return order

@@ -70,3 +70,24 @@ def complete_ended(*, now: dt.datetime) -> int:
 
     due = Order.objects.filter(status=S.IN_SERVICE, service_end__lte=timezone.localdate(now))
     return _apply(due, services.order_complete, now)
+
+
+def mark_payable(*, now: dt.datetime) -> int:
+    """S2: the 7 business days after a service start are over with no open
+    problem: the order's points are payable to the vendor (invoice recorded)."""
+    due = Order.objects.filter(
+        payable_at__isnull=True,
+        accept_by__lt=now,
+        problem_open=False,
+        paid_at__isnull=False,
+    ).exclude(invoice_number="")
+    return _apply(due, services.order_mark_payable, now)
+
+
+def remind_acceptance(*, now: dt.datetime) -> int:
+    """S2: remind the member to confirm the service (or report a problem) two
+    business days before the clock runs out; once."""
+    due = Order.objects.filter(
+        status=S.IN_SERVICE, accept_remind_at__lt=now, service_confirmed_at__isnull=True
+    )
+    return _apply(due, services.order_remind_acceptance, now)

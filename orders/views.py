@@ -88,6 +88,36 @@ def order_verification(request, pk):
 
 @role_required("member")
 @require_POST
+def order_confirm_service(request, pk):
+    """The member confirms the service works (S2)."""
+    order = member_order(request, pk)
+    try:
+        services.order_confirm_service(order=order, actor=request.user)
+    except (RuleError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("Thank you: the service is confirmed."))
+    return redirect("order_detail", pk=pk)
+
+
+@role_required("member")
+@require_POST
+def order_service_problem(request, pk):
+    """The member reports that the service does not work (S2): staff step in."""
+    order = member_order(request, pk)
+    try:
+        services.order_report_problem(
+            order=order, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except (RuleError, ValidationError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("Program staff will look into it with you and the vendor."))
+    return redirect("order_detail", pk=pk)
+
+
+@role_required("member")
+@require_POST
 @sensitive_post_parameters("code", "signature")
 def order_submit(request, pk):
     order = member_order(request, pk)

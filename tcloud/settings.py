@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "refunds",
+    "refunds.settlement",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -310,6 +311,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status`; name the statement's choices rather than a hash.
+    "ENUM_NAME_OVERRIDES": {"StatementStatusEnum": "refunds.settlement.models.Statement.Status"},
 }
 
 LOGGING = {

@@ -31,6 +31,9 @@ from points.models import ExpertRequest, Wallet
 from refunds import services as refunds
 from refunds.machines import REFUND
 from refunds.models import Refund
+from refunds.settlement import services as settlement
+from refunds.settlement.machines import STATEMENT
+from refunds.settlement.models import Statement
 from tcloud.core.errors import RuleError
 from tcloud.core.statemachine import machines
 from tests.catalog.factories import PlanFactory
@@ -51,6 +54,11 @@ NOT_WALKED = {
     # Requested by the wizard's email step and staff data entry; a decision staff
     # already made is kept (no error), tested in tests/members/test_eligibility.py.
     (BUSINESS_REVIEW, "review_requested"): "never refused: an existing decision is kept",
+    # The S2 sweep's step: does nothing until S2 holds (tests/orders/test_settlement.py).
+    (ORDER, "mark_payable"): "a sweep step, not a request",
+    # Issuing leaves a statement that is no longer a draft alone: its lines wait
+    # for the next month (tests/orders/test_settlement.py).
+    (STATEMENT, "add_lines"): "part of statements_issue, never refused",
 }
 # A repeat of a close is a no-op that returns the first result (T3, T4).
 IDEMPOTENT = {(WALLET, "revoke", "revoked"), (WALLET, "expire", "expired")}
@@ -104,6 +112,13 @@ ORDER_ACTIONS = {
     ),
     "flag_invoice_late": lambda w, o: orders.order_flag_invoice_late(order=o),
     "flag_delivery_late": lambda w, o: orders.order_flag_delivery_late(order=o),
+    "confirm_service": lambda w, o: orders.order_confirm_service(order=o, actor=w["member"]),
+    "report_problem": lambda w, o: orders.order_report_problem(
+        order=o, actor=w["member"], reason="x"
+    ),
+    "resolve_problem": lambda w, o: orders.order_resolve_problem(
+        order=o, actor=w["staff"], note="x"
+    ),
 }
 
 
@@ -301,6 +316,34 @@ EXPECTED_CODES = {
     (VENDOR, "invite"): {"pending_review"},  # not approved (yet)
 }
 
+
+def _statement(w, status):
+    return Statement.objects.create(
+        vendor=w["vendor"].vendor,
+        program=w["plan_program"],
+        period=dt.date(2022, 5, 1),
+        status=status,
+        issued_at=timezone.now(),
+        paid_on=TODAY if status == Statement.Status.PAID else None,
+    )
+
+
+STATEMENT_ACTIONS = {
+    "approve": lambda w, s: settlement.statement_approve(statement=s, actor=w["staff"]),
+    "pay": lambda w, s: settlement.statement_pay(
+        statement=s, actor=w["staff"], paid_on=TODAY, transfer_reference="T1"
+    ),
+    "dispute": lambda w, s: settlement.statement_dispute(
+        statement=s, actor=w["vendor"], reason="x"
+    ),
+    "resolve_to_draft": lambda w, s: settlement.statement_resolve(
+        statement=s, actor=w["staff"], note="x"
+    ),
+    "resolve_to_approved": lambda w, s: settlement.statement_resolve(
+        statement=s, actor=w["staff"], note="x"
+    ),
+}
+
 WALKS = {
     ORDER: (_order, ORDER_ACTIONS),
     REFUND: (_refund, REFUND_ACTIONS),
@@ -311,6 +354,7 @@ WALKS = {
     BUSINESS_REVIEW: (_business, REVIEW_ACTIONS),
     WALLET: (_wallet, WALLET_ACTIONS),
     EXPERT_REQUEST: (_expert, EXPERT_ACTIONS),
+    STATEMENT: (_statement, STATEMENT_ACTIONS),
 }
 
 

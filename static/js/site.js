@@ -24,3 +24,11 @@ document.addEventListener("change", (event) => {
     target.form.submit();
   }
 });
+
+// A button marked data-print prints the page (the printable statement).
+document.addEventListener("click", (event) => {
+  const target = event.target;
+  if (target instanceof Element && target.closest("[data-print]")) {
+    window.print();
+  }
+});

@@ -14,7 +14,7 @@ nothing: it is written to lock the earlier one first. From first to last:
     catalog.PlanRevision
     orders.Order                   an order before its refund
     refunds.Refund
-    refunds.Statement              a vendor's statement after the orders on it
+    settlement.Statement           statements, vendor then program (issuing locks many)
     members.Business               (an order's re-authentication locks it)
     members.VerificationChallenge
     points.ExpertRequest
@@ -46,7 +46,7 @@ LOCK_ORDER = (
     "catalog.PlanRevision",
     "orders.Order",
     "refunds.Refund",
-    "refunds.Statement",
+    "settlement.Statement",
     "members.Business",
     "members.VerificationChallenge",
     "points.ExpertRequest",

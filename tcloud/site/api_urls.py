@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("catalog.api_urls")),
     path("", include("orders.api_urls")),
     path("", include("refunds.api_urls")),
+    path("", include("refunds.settlement.api_urls")),
 ]

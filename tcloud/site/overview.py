@@ -17,6 +17,7 @@ from orders.models import Order
 from points.models import Program, Wallet
 from points.selectors import program_reconciliation
 from refunds.models import Refund
+from refunds.settlement.selectors import conservation
 
 PAID = [Order.Status.CONFIRMED, Order.Status.IN_SERVICE, Order.Status.COMPLETED]
 
@@ -57,6 +58,7 @@ def program_overview(*, program: Program) -> dict:
     )
     flagged = in_program.filter(Q(invoice_late=True) | Q(delivery_late=True)).count()
     reconciliation = program_reconciliation(program=program)
+    settlement = conservation(program=program)
     return {
         "program": program,
         "wallets": wallets,
@@ -69,6 +71,9 @@ def program_overview(*, program: Program) -> dict:
         "flagged": flagged,
         # The books from both ends (T5, P2): can show ✘, and says where.
         "reconciliation": reconciliation,
+        # S6: per vendor, spent - returned = stated + payable + not yet payable.
+        "settlement": settlement,
+        "settlement_balanced": all(v.balanced for v in settlement),
         "balanced": reconciliation.balanced,
     }
 

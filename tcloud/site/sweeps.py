@@ -12,6 +12,7 @@ import datetime as dt
 from members import sweeps as members_sweeps
 from orders import sweeps as orders_sweeps
 from points import sweeps as points_sweeps
+from refunds.settlement import sweeps as settlement_sweeps
 from tcloud.core.api import idempotency
 from tcloud.core.deadlines import Sweep, SweepResult, run_sweeps
 from tcloud.core.outbox import outbox_sweep
@@ -26,6 +27,11 @@ SWEEPS: list[Sweep] = [
     orders_sweeps.flag_late_invoices,
     orders_sweeps.flag_late_deliveries,
     orders_sweeps.complete_ended,
+    # S2: reminders before the acceptance clock ends, then the points payable.
+    orders_sweeps.remind_acceptance,
+    orders_sweeps.mark_payable,
+    # S3: the month's statements on its first business day.
+    settlement_sweeps.issue_due,
     # Members: abandoned registrations forget the national ID and phone.
     members_sweeps.purge_expired_applications,
     # API: Idempotency-Keys live 24 hours.

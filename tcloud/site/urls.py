@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("orders.urls")),
     path("", include("refunds.urls")),
+    path("", include("refunds.settlement.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/overview/", overview.overview_view, name="program_overview"),

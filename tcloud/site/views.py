@@ -23,6 +23,7 @@ from orders.views import member_order
 from points.models import Category
 from points.selectors import program_current, submission_latest, wallet_current
 from refunds.selectors import order_refund_quote, vendor_refunds_owed
+from refunds.settlement.selectors import order_points
 from tcloud.core.headers import popups_may_answer
 
 
@@ -87,8 +88,9 @@ def assessment_result(request):
 @role_required("member")
 @popups_may_answer
 def member_order_detail(request, pk):
-    """The member's order page: the order (orders) and, once paid, what
-    cancelling would give back or what its refund is (refunds)."""
+    """The member's order page: the order (orders); once paid, what cancelling
+    would give back or what its refund is (refunds), and where its points stand
+    with the vendor's settlement."""
     order = member_order(request, pk)
     context = {"order": order, "events": order.events.select_related("actor")}
     if order.status == Order.Status.DRAFT:
@@ -97,6 +99,7 @@ def member_order_detail(request, pk):
         context["quote"] = order_refund_quote(order=order, on=timezone.localdate())
     refund = getattr(order, "refund", None) if order.status in ("cancelled", "refunded") else None
     context["refund"] = refund
+    context["points"] = order_points(order=order)  # where its points stand (S1-S4)
     return render(request, "orders/order_detail.html", context)
 
 

@@ -51,6 +51,18 @@ def roc_date(value) -> str:
     return f"民國{roc}年{day.month}月{day.day}日"
 
 
+@register.filter
+def roc_month(value) -> str:
+    """A month with the ROC year: 民國115年11月 (zh-Hant) or 2026-11 (ROC 115)."""
+    if not value:
+        return ""
+    day = _as_local_date(value)
+    roc = day.year - 1911
+    if (get_language() or "").startswith("en"):
+        return f"{day:%Y-%m} (ROC {roc})"
+    return f"民國{roc}年{day.month}月"
+
+
 def countdown_text(deadline: dt.datetime, now: dt.datetime) -> str:
     remaining = deadline - now
     if remaining.total_seconds() <= 0:

@@ -17,6 +17,7 @@ from catalog import demo as catalog_demo
 from catalog.models import Vendor
 from catalog.services import vendor_create
 from members import demo as members_demo
+from members.demo import DEMO_PASSWORD
 from members.models import Business, User
 from members.services import business_create, user_create
 from members.taxid import make_tax_id
@@ -24,8 +25,8 @@ from orders import demo as orders_demo
 from points import demo as points_demo
 from points.models import Category, Program
 from points.services import category_ensure_all, program_create
+from refunds.settlement import demo as settlement_demo
 
-DEMO_PASSWORD = "tcloud-demo-2026"
 DEMO_BUDGET = 300_000_000  # points: enough for 10,000 members
 
 # (email, role, business tax ID, business name, business kind, what it shows)
@@ -64,6 +65,14 @@ DEMO_ACCOUNTS = [
         "company",
         "ineligible business (branch of a foreign company)",
     ),
+    (
+        "buyer@demo.test",
+        "member",
+        "71179190",
+        "晨光早餐店有限公司",
+        "company",
+        "member with settled orders: one paid, one on a draft statement, one to confirm",
+    ),
 ]
 DEMO_VENDOR = ("24536806", "雲端好夥伴股份有限公司")
 
@@ -90,7 +99,7 @@ class Command(BaseCommand):
                 f"member{n:04d}@demo.test", "member", business=business, password_hash=password_hash
             )
         # Each app adds its own demo data, in dependency order.
-        for demo in (members_demo, catalog_demo, points_demo, orders_demo):
+        for demo in (members_demo, catalog_demo, points_demo, orders_demo, settlement_demo):
             demo.seed(command=self, members=members, plans=plans)
 
         self.stdout.write(
@@ -100,6 +109,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
         for email, _r, _t, _n, _k, what in DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<24} {what}")
+        self.stdout.write(
+            f"  {catalog_demo.SECOND_VENDOR_EMAIL:<24} vendor user of 掌櫃科技有限公司"
+        )
 
     def _program(self, categories) -> Program:
         today = timezone.localdate()
